@@ -1,0 +1,48 @@
+# Every check of the repository behind one command: `make test`.
+# CI runs exactly this (see .ci/run), so a green `make test` here is a green CI.
+
+# The modules of go.work, and the bindings tool, which stays out of the
+# workspace (it builds the Dagger code generator and must not pull the
+# engine's dependencies into ours).
+MODULES  := ci echo-server
+BINDINGS := ci/hack/bindings
+GO_TOOL  := GOWORK=off go -C $(BINDINGS)
+
+.PHONY: test fmt vet unit bindings-check build bindings bench
+
+## test: gofmt, go vet, go test -race, bindings freshness and go build, in that order.
+test: fmt vet unit bindings-check build
+
+## fmt: fail on any Go file gofmt would change (generated bindings excepted).
+fmt:
+	@files=$$(find $(MODULES) -name '*.go' -not -path 'ci/internal/dagger/*' -not -path 'ci/dagger.gen.go'); \
+	out=$$(gofmt -l $$files); \
+	if [ -n "$$out" ]; then echo "gofmt would change these files; run: gofmt -w $$(echo $$out)"; exit 1; fi; \
+	echo "gofmt: ok"
+
+## vet: go vet every module.
+vet:
+	@set -e; for m in $(MODULES); do echo "go vet ($$m)"; go -C $$m vet ./...; done
+	@echo "go vet ($(BINDINGS))"; $(GO_TOOL) vet ./...
+
+## unit: go test -race every module (go test ./... at the go.work root matches nothing).
+unit:
+	@set -e; for m in $(MODULES); do echo "go test -race ($$m)"; go -C $$m test -race -count=1 ./...; done
+	@echo "go test -race ($(BINDINGS))"; $(GO_TOOL) test -race -count=1 ./...
+
+## bindings-check: fail when ci/dagger.gen.go or ci/internal/dagger/ are stale.
+bindings-check:
+	@$(GO_TOOL) run . check
+
+## build: build the Dagger module and the echo server.
+build:
+	@set -e; for m in $(MODULES); do echo "go build ($$m)"; go -C $$m build ./...; done
+
+## bindings: regenerate ci/dagger.gen.go and ci/internal/dagger/ after changing a function's signature.
+bindings:
+	@$(GO_TOOL) run . generate
+
+## bench: the echo server's handler benchmarks and load test, with figures.
+bench:
+	go -C echo-server test -run '^$$' -bench . -benchmem ./...
+	bash echo-server/bench/load.sh

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strconv"
+
+	"dagger/echo-server/checklist"
+	"dagger/echo-server/internal/dagger"
+	"dagger/echo-server/labels"
+	"dagger/echo-server/platform"
+	"dagger/echo-server/ref"
+	"dagger/echo-server/signing"
+)
+
+const (
+	// registryPort is the throwaway registry's port.
+	registryPort = 5000
+	// registryAlias is the throwaway registry's hostname for cosign. The
+	// engine itself pushes to localhost, the only host it speaks plain HTTP to.
+	registryAlias = "registry"
+	// checkRepository is the repository check publishes to.
+	checkRepository = "echo-server"
+)
+
+// throwawayDestination is the repository in the throwaway registry.
+func throwawayDestination(registry *dagger.Service) destination {
+	port := strconv.Itoa(registryPort)
+	return destination{
+		push:     ref.Repository{Host: "localhost:" + port, Path: checkRepository},
+		sign:     ref.Repository{Host: registryAlias + ":" + port, Path: checkRepository},
+		registry: registry,
+	}
+}
+
+// throwawayKey makes a cosign key pair for one check run, encrypted with a
+// random password. Both reach cosign as secrets, like a real release's.
+func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Secret, err error) {
+	password = dag.SetSecret("check-cosign-password", rand.Text())
+	ctr, err := m.cosign(ctx, destination{})
+	if err != nil {
+		return nil, nil, err
+	}
+	ctr, err = cosignStep(ctx, ctr.WithSecretVariable(signing.PasswordEnv, password),
+		"cosign generate-key-pair", "a throwaway key", signing.GenerateKeyPair())
+	if err != nil {
+		return nil, nil, err
+	}
+	pem, err := ctr.File(cosignDir + "/" + signing.KeyFile).Contents(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the throwaway cosign key: %w", err)
+	}
+	return dag.SetSecret("check-cosign-key", pem), password, nil
+}
+
+// checkPublished pulls every platform of the published index back by digest
+// and checks its platform and config against the production checklist.
+func (m *EchoServer) checkPublished(ctx context.Context, dest destination, pub published, platforms []platform.Platform) ([]string, error) {
+	meta, err := m.metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	required := labels.Keys(meta.meta)
+	addr := dest.push.WithDigest(pub.digest)
+	var report []string
+	for _, p := range platforms {
+		name := p.String()
+		img := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(name)}).
+			From(addr, dagger.ContainerFromOpts{RegistryService: dest.registry})
+		got, err := img.Platform(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("pull %s for %s: %w", addr, p, err)
+		}
+		if string(got) != name {
+			return nil, fmt.Errorf("pull %s for %s: the index gave %s", addr, name, got)
+		}
+		cfg, err := m.inspect(ctx, img, required)
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s): %w", addr, p, err)
+		}
+		if err := checklist.Error(checklist.Check(cfg, required)); err != nil {
+			return nil, fmt.Errorf("%s (%s): %w", addr, p, err)
+		}
+		report = append(report, fmt.Sprintf("ok  %s: pulled by digest, passes the production checklist", p))
+	}
+	if pub.signed {
+		report = append(report, "ok  signature verified with the public key")
+	}
+	return report, nil
+}

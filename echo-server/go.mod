@@ -1,0 +1,3 @@
+module echo-server
+
+go 1.26.1
