@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,9 +35,14 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	// Once shutdown starts, a second signal ends the process at once.
-	context.AfterFunc(ctx, stop)
+	signalled, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	// Once shutdown starts, a second signal ends the process at once: the
+	// default handling is back before ctx reports the first one.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	context.AfterFunc(signalled, func() {
+		stop()
+		cancel(context.Cause(signalled))
+	})
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -101,7 +105,7 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 
 // serve listens, logs the bound address and serves until ctx is done.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", cfg.Listen)
+	ln, err := server.Listen(ctx, cfg)
 	if err != nil {
 		return err // "listen tcp :80: bind: permission denied" says it all.
 	}

@@ -403,3 +403,46 @@ func TestGracefulShutdownOnSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownCutShort checks the two ways a shutdown ends before its
+// in-flight requests: a second signal, and the drain timeout.
+func TestShutdownCutShort(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		second   bool // send a second signal once the shutdown has started
+		wantCode int  // -1: killed by the signal
+	}{
+		{"second signal", []string{"-listen", "127.0.0.1:0"}, true, -1},
+		{"drain timeout", []string{"-listen", "127.0.0.1:0", "-shutdown-timeout", "200ms"}, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := startServer(t, nil, tt.args...)
+			// A request whose body never comes stays in flight.
+			stuck, err := shutdowntest.StartInFlight(p.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stuck.Close()
+			if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(patience)
+			for p.find("shutting down") == nil && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if tt.second {
+				if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if code := p.wait(t); code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d; logs: %v", code, tt.wantCode, p.entries())
+			}
+			if failed := p.find("server failed"); tt.wantCode == 1 && failed == nil {
+				t.Errorf(`no "server failed" log line: %v`, p.entries())
+			}
+		})
+	}
+}

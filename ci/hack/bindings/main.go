@@ -29,8 +29,12 @@ commands:
 flags:
 `
 
-// errStale reports a failed check; its message has been printed already.
-var errStale = errors.New("bindings are stale")
+var (
+	// errStale reports a failed check; the verdict has been printed.
+	errStale = errors.New("bindings are stale")
+	// errUsage reports a wrong command line; the usage has been printed.
+	errUsage = errors.New("usage")
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -38,7 +42,7 @@ func main() {
 	stop()
 	switch {
 	case err == nil:
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
 		os.Exit(2)
 	case errors.Is(err, errStale):
 		os.Exit(1)
@@ -59,20 +63,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// flags may come before or after the command
 	if err := fs.Parse(args); err != nil {
-		return err
+		return errUsage // flag printed the error and the usage
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
-		return flag.ErrHelp
+		return errUsage
 	}
 	command := fs.Arg(0)
 	if err := fs.Parse(fs.Args()[1:]); err != nil {
-		return err
+		return errUsage
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "unexpected arguments: %q\n", fs.Args())
 		fs.Usage()
-		return flag.ErrHelp
+		return errUsage
 	}
 
 	level := slog.LevelInfo
@@ -86,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n", command)
 		fs.Usage()
-		return flag.ErrHelp
+		return errUsage
 	}
 
 	start := time.Now()

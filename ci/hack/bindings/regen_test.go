@@ -280,7 +280,7 @@ func TestFindRepo(t *testing.T) {
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{nil, {"frobnicate"}, {"check", "extra"}, {"-nope"}} {
 		var stdout, stderr bytes.Buffer
-		if err := run(t.Context(), args, &stdout, &stderr); err == nil || errors.Is(err, errStale) {
+		if err := run(t.Context(), args, &stdout, &stderr); !errors.Is(err, errUsage) {
 			t.Errorf("%q: error %v", args, err)
 		}
 		if !strings.Contains(stderr.String(), "usage: go -C ci/hack/bindings run . <command>") {

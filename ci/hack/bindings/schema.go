@@ -42,7 +42,7 @@ directive @deprecated(
   """
   Explains why this element was deprecated, usually also including a suggestion for how to access supported similar data. Formatted in [Markdown](https://daringfireball.net/projects/markdown/).
   """
-  reason: String = "No longer supported"
+  reason: String! = "No longer supported"
 ) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
 `
 
@@ -279,23 +279,33 @@ func (c *converter) convertField(f *ast.FieldDefinition) (*introspection.Field, 
 	if err != nil {
 		return nil, err
 	}
-	field := &introspection.Field{
+	args, err := c.convertArgs(f.Arguments, fieldArgIndent)
+	if err != nil {
+		return nil, err
+	}
+	return &introspection.Field{
 		Name:              f.Name,
 		Description:       unwrapDescription(f.Description, memberIndent),
 		TypeRef:           ref,
-		Args:              introspection.InputValues{},
+		Args:              args,
 		IsDeprecated:      f.Directives.ForName("deprecated") != nil,
 		DeprecationReason: deprecationReason(f.Directives, true),
 		Directives:        convertDirectives(f.Directives),
-	}
-	for _, arg := range f.Arguments {
-		v, err := c.convertInputValue(arg.Name, unwrapDescription(arg.Description, fieldArgIndent), arg.Type, arg.DefaultValue, arg.Directives)
+	}, nil
+}
+
+// convertArgs converts the arguments of a field or directive, whose
+// descriptions the SDL printer indented by indent.
+func (c *converter) convertArgs(list ast.ArgumentDefinitionList, indent int) (introspection.InputValues, error) {
+	args := introspection.InputValues{}
+	for _, arg := range list {
+		v, err := c.convertInputValue(arg.Name, unwrapDescription(arg.Description, indent), arg.Type, arg.DefaultValue, arg.Directives)
 		if err != nil {
 			return nil, fmt.Errorf("argument %s: %w", arg.Name, err)
 		}
-		field.Args = append(field.Args, v)
+		args = append(args, v)
 	}
-	return field, nil
+	return args, nil
 }
 
 func (c *converter) convertInputValue(name, description string, typ *ast.Type, def *ast.Value, directives ast.DirectiveList) (introspection.InputValue, error) {
@@ -319,20 +329,17 @@ func (c *converter) convertInputValue(name, description string, typ *ast.Type, d
 }
 
 func (c *converter) convertDirectiveDef(d *ast.DirectiveDefinition) (*introspection.DirectiveDef, error) {
+	args, err := c.convertArgs(d.Arguments, memberIndent)
+	if err != nil {
+		return nil, err
+	}
 	def := &introspection.DirectiveDef{
 		Name:        d.Name,
 		Description: unwrapDescription(d.Description, typeIndent),
-		Args:        introspection.InputValues{},
+		Args:        args,
 	}
 	for _, loc := range d.Locations {
 		def.Locations = append(def.Locations, string(loc))
-	}
-	for _, arg := range d.Arguments {
-		v, err := c.convertInputValue(arg.Name, unwrapDescription(arg.Description, memberIndent), arg.Type, arg.DefaultValue, arg.Directives)
-		if err != nil {
-			return nil, fmt.Errorf("argument %s: %w", arg.Name, err)
-		}
-		def.Args = append(def.Args, v)
 	}
 	return def, nil
 }

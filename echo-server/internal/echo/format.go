@@ -16,7 +16,7 @@ import (
 //	Proto: HTTP/1.1
 //	ContentLength: 0
 //	Headers: {"Accept":["*/*"],"User-Agent":["curl/8.5.0"]}
-func appendText(b []byte, r *http.Request) []byte {
+func appendText(b []byte, r *http.Request, fields []field) []byte {
 	b = append(b, "RemoteAddr: "...)
 	b = append(b, r.RemoteAddr...)
 	b = append(b, "\nMethod: "...)
@@ -28,12 +28,12 @@ func appendText(b []byte, r *http.Request) []byte {
 	b = append(b, "\nContentLength: "...)
 	b = strconv.AppendInt(b, r.ContentLength, 10)
 	b = append(b, "\nHeaders: "...)
-	b = appendHeaders(b, r.Header)
+	b = appendHeaders(b, fields)
 	return append(b, '\n')
 }
 
 // appendJSON appends the JSON description of r to b, followed by a newline.
-func appendJSON(b []byte, r *http.Request) []byte {
+func appendJSON(b []byte, r *http.Request, fields []field) []byte {
 	b = append(b, `{"remoteAddr":`...)
 	b = appendString(b, r.RemoteAddr)
 	b = append(b, `,"method":`...)
@@ -45,36 +45,44 @@ func appendJSON(b []byte, r *http.Request) []byte {
 	b = append(b, `,"contentLength":`...)
 	b = strconv.AppendInt(b, r.ContentLength, 10)
 	b = append(b, `,"headers":`...)
-	b = appendHeaders(b, r.Header)
+	b = appendHeaders(b, fields)
 	b = append(b, `,"host":`...)
 	b = appendString(b, r.Host)
 	return append(b, "}\n"...)
 }
 
-// appendHeaders appends h as a JSON object with sorted keys, byte for byte
-// what encoding/json's Marshal produces for it.
-func appendHeaders(b []byte, h http.Header) []byte {
-	var stack [32]string
-	keys := stack[:0]
-	for k := range h {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+// field is a header field: a name and its values.
+type field struct {
+	name   string
+	values []string
+}
 
+// sortedFields appends the fields of h to fields, sorted by name. Collecting
+// names and values in one pass spares a map lookup per name.
+func sortedFields(fields []field, h http.Header) []field {
+	for name, values := range h {
+		fields = append(fields, field{name, values})
+	}
+	slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	return fields
+}
+
+// appendHeaders appends the sorted fields as a JSON object, byte for byte
+// what encoding/json's Marshal produces for the http.Header they came from.
+func appendHeaders(b []byte, fields []field) []byte {
 	b = append(b, '{')
-	for i, k := range keys {
+	for i, f := range fields {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
+		b = appendString(b, f.name)
 		b = append(b, ':')
-		values := h[k]
-		if values == nil {
+		if f.values == nil {
 			b = append(b, "null"...)
 			continue
 		}
 		b = append(b, '[')
-		for j, v := range values {
+		for j, v := range f.values {
 			if j > 0 {
 				b = append(b, ',')
 			}
@@ -146,10 +154,20 @@ func safe(c byte) bool {
 	return c >= ' ' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 }
 
-// wantsJSON reports whether the Accept header lists application/json among
-// its media ranges, with a non-zero quality.
-func wantsJSON(h http.Header) bool {
-	for _, accept := range h["Accept"] {
+// wantsJSON reports whether the Accept field among the sorted fields lists
+// application/json among its media ranges, with a non-zero quality.
+func wantsJSON(fields []field) bool {
+	i, found := slices.BinarySearchFunc(fields, "Accept", func(f field, name string) int { return strings.Compare(f.name, name) })
+	if !found {
+		return false
+	}
+	return acceptsJSON(fields[i].values)
+}
+
+// acceptsJSON reports whether the values of an Accept header list
+// application/json among their media ranges, with a non-zero quality.
+func acceptsJSON(accept []string) bool {
+	for _, accept := range accept {
 		for accept != "" {
 			var mediaRange string
 			mediaRange, accept, _ = strings.Cut(accept, ",")

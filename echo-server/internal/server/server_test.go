@@ -56,7 +56,8 @@ func (b *logBuffer) String() string {
 // ends or stop is called; stop shuts it down and returns what Run returned.
 func start(t *testing.T, cfg config.Config, h http.Handler, log *slog.Logger) (addr string, stop func() error) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	cfg.Listen = "127.0.0.1:0"
+	ln, err := Listen(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,27 +101,33 @@ func TestNewAppliesConfig(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	cfg := defaults(t)
 	addr, _ := start(t, cfg, NewHandler(cfg, discardLogger()), discardLogger())
+	const text, jsonType = "text/plain; charset=utf-8", "application/json"
 	tests := []struct {
-		method, path string
-		wantStatus   int
-		wantBody     string // prefix
-		wantAllow    string
+		method, path, accept string
+		wantStatus           int
+		wantType             string
+		wantBody             string // prefix
+		wantAllow            string
 	}{
-		{http.MethodGet, "/healthz", http.StatusOK, "ok\n", ""},
-		{http.MethodHead, "/healthz", http.StatusOK, "", ""},
-		{http.MethodPost, "/healthz", http.StatusMethodNotAllowed, "method not allowed\n", "GET, HEAD"},
-		{http.MethodDelete, "/healthz", http.StatusMethodNotAllowed, "method not allowed\n", "GET, HEAD"},
-		{http.MethodGet, "/healthz/", http.StatusOK, "RemoteAddr: 127.0.0.1:", ""},
-		{http.MethodGet, "/healthz?probe=1", http.StatusOK, "ok\n", ""},
-		{http.MethodPost, "/anything", http.StatusOK, "RemoteAddr: 127.0.0.1:", ""},
-		{http.MethodGet, "//not/../cleaned", http.StatusOK, "RemoteAddr: 127.0.0.1:", ""},
-		{http.MethodHead, "/echo", http.StatusOK, "", ""},
+		{http.MethodGet, "/healthz", "", http.StatusOK, text, "ok\n", ""},
+		{http.MethodHead, "/healthz", "", http.StatusOK, text, "", ""},
+		{http.MethodPost, "/healthz", "", http.StatusMethodNotAllowed, text, "method not allowed\n", "GET, HEAD"},
+		{http.MethodDelete, "/healthz", "", http.StatusMethodNotAllowed, text, "method not allowed\n", "GET, HEAD"},
+		{http.MethodGet, "/healthz/", "", http.StatusOK, text, "RemoteAddr: 127.0.0.1:", ""},
+		{http.MethodGet, "/healthz?probe=1", "", http.StatusOK, text, "ok\n", ""},
+		{http.MethodPost, "/anything", "", http.StatusOK, text, "RemoteAddr: 127.0.0.1:", ""},
+		{http.MethodGet, "//not/../cleaned", "", http.StatusOK, text, "RemoteAddr: 127.0.0.1:", ""},
+		{http.MethodHead, "/echo", "", http.StatusOK, text, "", ""},
+		{http.MethodGet, "/json", "application/json", http.StatusOK, jsonType, `{"remoteAddr":"127.0.0.1:`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
 			req, err := http.NewRequest(tt.method, "http://"+addr+tt.path, nil)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.accept != "" {
+				req.Header.Set("Accept", tt.accept)
 			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -136,6 +143,9 @@ func TestRoutes(t *testing.T) {
 			}
 			if !strings.HasPrefix(string(body), tt.wantBody) || (tt.wantBody == "" && len(body) > 0) {
 				t.Errorf("body = %q, want it to start with %q", body, tt.wantBody)
+			}
+			if got := resp.Header.Get("Content-Type"); got != tt.wantType {
+				t.Errorf("Content-Type = %q, want %q", got, tt.wantType)
 			}
 			if got := resp.Header.Get("Allow"); got != tt.wantAllow {
 				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
@@ -181,14 +191,112 @@ func TestEchoesOptionsStar(t *testing.T) {
 	}
 }
 
-// TestSlowHeadersCutOff sends the request headers a byte at a time and checks
-// that the server closes the connection once the header timeout has passed,
-// however steadily the bytes arrive.
-func TestSlowHeadersCutOff(t *testing.T) {
+// TestTimeoutsCutOffSlowClients checks each read-side timeout against a
+// client that sends its bytes slowly, one every 10ms, or not at all: the
+// server must close the connection once the timeout has passed, however
+// steadily the bytes arrive.
+func TestTimeoutsCutOffSlowClients(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	tests := []struct {
+		name      string
+		configure func(*config.Config) // sets the timeout under test
+		prefix    string               // sent at once
+		trickle   string               // then sent a byte at a time
+		wantReply []string             // what the server may answer before closing
+	}{
+		{
+			name:      "header timeout",
+			configure: func(c *config.Config) { c.ReadHeaderTimeout = timeout },
+			prefix:    "GET / HTTP/1.1\r\nHost: x\r\n",
+			trickle:   strings.Repeat("X-Slow: header\r\n", 1000),
+			// net/http answers 400 or nothing.
+			wantReply: []string{"", "HTTP/1.1 400 "},
+		},
+		{
+			name:      "read timeout",
+			configure: func(c *config.Config) { c.ReadTimeout = timeout },
+			prefix:    "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
+			trickle:   strings.Repeat("b", 100000),
+			// The handler fails to read the body and answers 400, which a
+			// client still sending may lose to the reset of the close.
+			wantReply: []string{"HTTP/1.1 400 ", ""},
+		},
+		{
+			name:      "idle timeout",
+			configure: func(c *config.Config) { c.IdleTimeout = timeout },
+			prefix:    "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+			// The response, then nothing until the close.
+			wantReply: []string{"HTTP/1.1 200 "},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := defaults(t)
+			// Only the timeout under test may cut the client off.
+			cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout = 2*patience, 2*patience, 2*patience, 2*patience
+			tt.configure(&cfg)
+			addr, _ := start(t, cfg, NewHandler(cfg, discardLogger()), discardLogger())
+
+			// Before dialling: the server's clock for the first request may
+			// start as soon as the connection is established.
+			begin := time.Now()
+			conn, err := net.DialTimeout("tcp", addr, patience)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetReadDeadline(begin.Add(patience)) //nolint:errcheck // a failed deadline shows as a failed read.
+			writerDone := make(chan struct{})
+			go func() {
+				defer close(writerDone)
+				if _, err := io.WriteString(conn, tt.prefix); err != nil {
+					return
+				}
+				for i := range len(tt.trickle) {
+					if _, err := io.WriteString(conn, tt.trickle[i:i+1]); err != nil {
+						return // cut off
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}()
+
+			reply, err := io.ReadAll(conn)
+			elapsed := time.Since(begin)
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatalf("server kept a slow client for more than %s", patience)
+			}
+			if elapsed < timeout {
+				t.Errorf("connection closed after %s, before the %s timeout", elapsed, timeout)
+			}
+			ok := false
+			for _, want := range tt.wantReply {
+				ok = ok || (want == "" && len(reply) == 0) || (want != "" && strings.HasPrefix(string(reply), want))
+			}
+			if !ok {
+				t.Errorf("server answered %q, want one of %q", reply, tt.wantReply)
+			}
+			conn.Close()
+			<-writerDone
+		})
+	}
+}
+
+// TestWriteTimeout checks that a response the client does not read is cut
+// off at the write timeout.
+func TestWriteTimeout(t *testing.T) {
 	cfg := defaults(t)
-	cfg.ReadHeaderTimeout = 300 * time.Millisecond
-	cfg.ReadTimeout = 2 * patience // only the header timeout may cut the client off
-	addr, _ := start(t, cfg, NewHandler(cfg, discardLogger()), discardLogger())
+	cfg.WriteTimeout = 300 * time.Millisecond
+	writeErr := make(chan error, 1)
+	flood := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := make([]byte, 64<<10)
+		deadline := time.Now().Add(patience)
+		var err error
+		for err == nil && time.Now().Before(deadline) {
+			_, err = w.Write(chunk)
+		}
+		writeErr <- err
+	})
+	addr, _ := start(t, cfg, flood, discardLogger())
 
 	conn, err := net.DialTimeout("tcp", addr, patience)
 	if err != nil {
@@ -196,36 +304,21 @@ func TestSlowHeadersCutOff(t *testing.T) {
 	}
 	defer conn.Close()
 	begin := time.Now()
-	conn.SetReadDeadline(begin.Add(patience)) //nolint:errcheck // a failed deadline shows as a failed read.
-
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		headers := "GET / HTTP/1.1\r\nHost: x\r\n" + strings.Repeat("X-Slow: header\r\n", 1000)
-		for i := range len(headers) {
-			if _, err := io.WriteString(conn, headers[i:i+1]); err != nil {
-				return // cut off
-			}
-			time.Sleep(10 * time.Millisecond)
+	if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// The client reads nothing.
+	select {
+	case err := <-writeErr:
+		if elapsed := time.Since(begin); elapsed < cfg.WriteTimeout {
+			t.Errorf("write failed after %s, before the %s write timeout", elapsed, cfg.WriteTimeout)
 		}
-	}()
-
-	// net/http may answer 400 before closing; either way the stream ends.
-	reply, err := io.ReadAll(conn)
-	elapsed := time.Since(begin)
-	if err != nil {
-		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			t.Fatalf("server kept a slow client for more than %s", patience)
+		if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+			t.Errorf("handler's Write = %v, want a timeout", err)
 		}
+	case <-time.After(2 * patience):
+		t.Fatal("handler still writing")
 	}
-	if elapsed < cfg.ReadHeaderTimeout {
-		t.Errorf("connection closed after %s, before the %s header timeout", elapsed, cfg.ReadHeaderTimeout)
-	}
-	if len(reply) > 0 && !strings.HasPrefix(string(reply), "HTTP/1.1 400 ") && !strings.HasPrefix(string(reply), "HTTP/1.1 408 ") {
-		t.Errorf("server answered %q to an incomplete request", reply)
-	}
-	conn.Close()
-	<-writerDone
 }
 
 func TestMaxHeaderBytes(t *testing.T) {

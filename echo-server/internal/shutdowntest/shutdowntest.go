@@ -42,7 +42,7 @@ const (
 // Scenario is a graceful-shutdown test in progress against one server.
 type Scenario struct {
 	addr     string
-	inFlight *inFlight
+	inFlight *InFlight
 	idle     *idleConn
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -62,7 +62,7 @@ func Start(t testing.TB, addr string) *Scenario {
 	t.Helper()
 	s := &Scenario{addr: addr, ok: make(map[string]bool), failed: make(map[string]error)}
 	var err error
-	if s.inFlight, err = startInFlight(addr); err != nil {
+	if s.inFlight, err = StartInFlight(addr); err != nil {
 		t.Fatalf("starting the in-flight request: %v", err)
 	}
 	if s.idle, err = openIdle(addr); err != nil {
@@ -102,7 +102,7 @@ func (s *Scenario) Finish(t testing.TB) {
 	if err := s.idle.waitClosed(); err != nil {
 		t.Errorf("idle keep-alive connection: %v", err)
 	}
-	if err := s.inFlight.finish(); err != nil {
+	if err := s.inFlight.Finish(); err != nil {
 		t.Errorf("request in flight during the shutdown: %v", err)
 	}
 	s.wg.Wait()
@@ -225,24 +225,26 @@ func waitRefused(addr string) error {
 	return fmt.Errorf("the listener on %s was still open %s after the shutdown started", addr, patience)
 }
 
-// inFlight is a request the server is handling and that cannot complete
-// until finish sends its body: it announces a body with
+// InFlight is a request the server is handling and that cannot complete
+// until Finish sends its body: it announces a body with
 // "Expect: 100-continue", and net/http sends "100 Continue" only once the
 // handler reads the body.
-type inFlight struct {
+type InFlight struct {
 	conn net.Conn
 	br   *bufio.Reader
 }
 
 const inFlightBody = "in flight"
 
-func startInFlight(addr string) (*inFlight, error) {
+// StartInFlight sends the request to the server at addr and returns once
+// the handler is reading its body.
+func StartInFlight(addr string) (*InFlight, error) {
 	conn, err := net.DialTimeout("tcp", addr, patience)
 	if err != nil {
 		return nil, err
 	}
 	conn.SetDeadline(time.Now().Add(2 * patience)) //nolint:errcheck // a failed deadline shows as a failed read.
-	f := &inFlight{conn: conn, br: bufio.NewReader(conn)}
+	f := &InFlight{conn: conn, br: bufio.NewReader(conn)}
 	_, err = fmt.Fprintf(conn, "POST /in-flight HTTP/1.1\r\nHost: %s\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", addr, len(inFlightBody))
 	if err == nil {
 		var line string
@@ -261,7 +263,8 @@ func startInFlight(addr string) (*inFlight, error) {
 	return f, nil
 }
 
-func (f *inFlight) finish() error {
+// Finish sends the body and checks that the answer is the echo.
+func (f *InFlight) Finish() error {
 	defer f.conn.Close()
 	if _, err := io.WriteString(f.conn, inFlightBody); err != nil {
 		return fmt.Errorf("sending the body: %w", err)
@@ -280,6 +283,9 @@ func (f *inFlight) finish() error {
 	}
 	return nil
 }
+
+// Close abandons the request.
+func (f *InFlight) Close() error { return f.conn.Close() }
 
 // idleConn is a keep-alive connection that has served one request.
 type idleConn struct {
