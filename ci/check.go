@@ -42,8 +42,8 @@ func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Se
 	if err != nil {
 		return nil, nil, err
 	}
-	ctr, err = cosignStep(ctx, ctr.WithSecretVariable(signing.PasswordEnv, password),
-		"cosign generate-key-pair", "a throwaway key", signing.GenerateKeyPair())
+	ctr = ctr.WithSecretVariable(signing.PasswordEnv, password).WithEnvVariable(nonceEnv, rand.Text())
+	ctr, err = cosignStep(ctx, ctr, "cosign generate-key-pair", "a throwaway key", signing.GenerateKeyPair())
 	if err != nil {
 		return nil, nil, err
 	}

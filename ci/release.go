@@ -56,8 +56,8 @@ func (p published) String() string {
 	return strings.Join(lines, "\n")
 }
 
-// release gates, pushes, signs and verifies. Every input is validated before
-// anything is pushed.
+// release validates every input (tags, signing key), gates, pushes, signs and
+// verifies. Nothing is pushed before the inputs and the gate pass.
 func (m *EchoServer) release(ctx context.Context, dest destination, opts releaseOptions) (published, error) {
 	pub := published{repo: dest.push}
 	meta, err := m.metadata(ctx)
@@ -67,6 +67,12 @@ func (m *EchoServer) release(ctx context.Context, dest destination, opts release
 	pub.tags, err = ref.Tags(opts.tags, meta.stamp.Version, meta.git.Commit, opts.latest)
 	if err != nil {
 		return pub, err
+	}
+	var publicKey *dagger.File
+	if opts.sign {
+		if publicKey, err = m.publicKey(ctx, opts.key, opts.keyPassword); err != nil {
+			return pub, err
+		}
 	}
 
 	images := make([]platformImage, len(opts.platforms))
@@ -92,7 +98,7 @@ func (m *EchoServer) release(ctx context.Context, dest destination, opts release
 		slog.Warn("not signed (--sign=false)", "image", pub.repo.WithDigest(pub.digest))
 		return pub, nil
 	}
-	if err := m.signAndVerify(ctx, dest, pub.digest, opts.key, opts.keyPassword); err != nil {
+	if err := m.signAndVerify(ctx, dest, pub.digest, opts.key, opts.keyPassword, publicKey); err != nil {
 		return pub, err
 	}
 	pub.signed = true
@@ -156,9 +162,39 @@ const (
 	publicKeyPath     = cosignDir + "/" + signing.PublicKeyFile
 )
 
+// signer is cosign with the private key and its password as secret
+// variables.
+func (m *EchoServer) signer(ctx context.Context, dest destination, key, keyPassword *dagger.Secret) (*dagger.Container, error) {
+	ctr, err := m.cosign(ctx, dest)
+	if err != nil {
+		return nil, err
+	}
+	ctr = ctr.WithSecretVariable(signing.KeyEnv, key)
+	if keyPassword != nil {
+		return ctr.WithSecretVariable(signing.PasswordEnv, keyPassword), nil
+	}
+	return ctr.WithEnvVariable(signing.PasswordEnv, ""), nil
+}
+
+// publicKey derives the public key of key. It is the first release step,
+// before anything is pushed: a key that cosign cannot read, such as one with
+// the wrong password, fails here.
+func (m *EchoServer) publicKey(ctx context.Context, key, keyPassword *dagger.Secret) (*dagger.File, error) {
+	ctr, err := m.signer(ctx, destination{}, key, keyPassword)
+	if err != nil {
+		return nil, err
+	}
+	ctr, err = cosignStep(ctx, ctr, "cosign public-key", "--cosign-key", signing.PublicKey(publicKeyPath))
+	if err != nil {
+		return nil, err
+	}
+	return ctr.File(publicKeyPath), nil
+}
+
 // signAndVerify signs the pushed digest with key, then verifies the signature
-// in a separate container that holds only the public key.
-func (m *EchoServer) signAndVerify(ctx context.Context, dest destination, digest string, key, keyPassword *dagger.Secret) error {
+// in a separate container that holds only the public key. Both are side
+// effects on the registry, run on every release, never from the cache.
+func (m *EchoServer) signAndVerify(ctx context.Context, dest destination, digest string, key, keyPassword *dagger.Secret, publicKey *dagger.File) error {
 	target := signing.Target{Ref: dest.sign.WithDigest(digest), PlainHTTP: dest.registry != nil}
 	signArgs, err := signing.Sign(target, signingConfigPath, trustedRootPath)
 	if err != nil {
@@ -169,28 +205,16 @@ func (m *EchoServer) signAndVerify(ctx context.Context, dest destination, digest
 		return err
 	}
 
-	signer, err := m.cosign(ctx, dest)
+	signer, err := m.signer(ctx, dest, key, keyPassword)
 	if err != nil {
 		return err
 	}
-	signer = signer.WithSecretVariable(signing.KeyEnv, key)
-	if keyPassword != nil {
-		signer = signer.WithSecretVariable(signing.PasswordEnv, keyPassword)
-	} else {
-		signer = signer.WithEnvVariable(signing.PasswordEnv, "")
+	signer = signer.WithNewFile(trustedRootPath, signing.TrustedRoot).WithEnvVariable(nonceEnv, rand.Text())
+	if signer, err = cosignStep(ctx, signer, "cosign signing-config", target.Ref, signing.SigningConfig(signingConfigPath)); err != nil {
+		return err
 	}
-	signer = signer.WithNewFile(trustedRootPath, signing.TrustedRoot)
-	for _, step := range []struct {
-		name string
-		args []string
-	}{
-		{"cosign signing-config", signing.SigningConfig(signingConfigPath)},
-		{"cosign public-key", signing.PublicKey(publicKeyPath)},
-		{"cosign sign", signArgs},
-	} {
-		if signer, err = cosignStep(ctx, signer, step.name, target.Ref, step.args); err != nil {
-			return err
-		}
+	if _, err = cosignStep(ctx, signer, "cosign sign", target.Ref, signArgs); err != nil {
+		return err
 	}
 	slog.Info("signed", "image", target.Ref)
 
@@ -198,7 +222,7 @@ func (m *EchoServer) signAndVerify(ctx context.Context, dest destination, digest
 	if err != nil {
 		return err
 	}
-	verifier = verifier.WithFile(publicKeyPath, signer.File(publicKeyPath))
+	verifier = verifier.WithFile(publicKeyPath, publicKey).WithEnvVariable(nonceEnv, rand.Text())
 	if _, err := cosignStep(ctx, verifier, "cosign verify", target.Ref, verifyArgs); err != nil {
 		return err
 	}
@@ -206,10 +230,12 @@ func (m *EchoServer) signAndVerify(ctx context.Context, dest destination, digest
 	return nil
 }
 
+// nonceEnv busts the cache of a cosign step that must run every time.
+const nonceEnv = "COSIGN_RUN"
+
 // cosign is the cosign image with a working directory its user owns, the
-// throwaway registry bound, registry credentials as a mounted docker config,
-// and a nonce: signing is a side effect that must run on every release, not
-// come from the cache.
+// throwaway registry bound and registry credentials as a mounted docker
+// config.
 func (m *EchoServer) cosign(ctx context.Context, dest destination) (*dagger.Container, error) {
 	ctr := dag.Container().From(m.CosignImage)
 	user, err := ctr.User(ctx)
@@ -218,8 +244,7 @@ func (m *EchoServer) cosign(ctx context.Context, dest destination) (*dagger.Cont
 	}
 	ctr = ctr.
 		WithDirectory(cosignDir, dag.Directory(), dagger.ContainerWithDirectoryOpts{Owner: user}).
-		WithWorkdir(cosignDir).
-		WithEnvVariable("COSIGN_RUN", rand.Text())
+		WithWorkdir(cosignDir)
 	if dest.registry != nil {
 		ctr = ctr.WithServiceBinding(registryAlias, dest.registry)
 	}

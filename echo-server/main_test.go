@@ -87,7 +87,7 @@ func runInProcess(ctx context.Context, env []string, args ...string) result {
 		k, v, _ := strings.Cut(kv, "=")
 		vars[k] = v
 	}
-	var stdout, stderr lockedBuffer
+	var stdout, stderr shutdowntest.Buffer
 	code := run(ctx, args, func(k string) string { return vars[k] }, &stdout, &stderr)
 	return result{code, stdout.String(), stderr.String()}
 }
@@ -100,24 +100,6 @@ func both(t *testing.T, env []string, args ...string) result {
 		t.Errorf("in-process run of %q = %+v, binary = %+v", args, in, got)
 	}
 	return got
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent use.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestVersion(t *testing.T) {
@@ -348,7 +330,7 @@ func TestHealthcheckUnhealthy(t *testing.T) {
 // as a signal would, with the text log format.
 func TestLogFormatText(t *testing.T) {
 	done := make(chan int, 1)
-	var text lockedBuffer
+	var text shutdowntest.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,24 +31,6 @@ func defaults(t *testing.T) config.Config {
 		t.Fatal(err)
 	}
 	return cfg
-}
-
-// logBuffer collects log output safely across goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // start runs the server for h on a free port of 127.0.0.1 until the test
@@ -395,7 +376,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestAccessLog(t *testing.T) {
-	var logs logBuffer
+	var logs shutdowntest.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	cfg := defaults(t)
 	cfg.AccessLog = true
@@ -433,7 +414,7 @@ func TestAccessLog(t *testing.T) {
 // TestGracefulShutdown cancels the server's context under load, as a signal
 // does in the binary, and checks that no accepted request fails.
 func TestGracefulShutdown(t *testing.T) {
-	var logs logBuffer
+	var logs shutdowntest.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	cfg := defaults(t)
 

@@ -8,6 +8,7 @@ package shutdowntest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -332,4 +333,25 @@ func (c *idleConn) waitClosed() error {
 	default:
 		return fmt.Errorf("want a clean close, got %w", err)
 	}
+}
+
+// Buffer is a bytes.Buffer safe for concurrent use: it collects a server's
+// log output while the test reads it.
+type Buffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p to the buffer.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
