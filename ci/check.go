@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strconv"
 
 	"dagger/echo-server/checklist"
 	"dagger/echo-server/internal/dagger"
@@ -17,21 +16,20 @@ import (
 const (
 	// registryPort is the throwaway registry's port.
 	registryPort = 5000
-	// registryAlias is the throwaway registry's hostname for cosign. The
-	// engine itself pushes to localhost, the only host it speaks plain HTTP to.
+	// registryAlias is the hostname of a registry service for cosign.
 	registryAlias = "registry"
 	// checkRepository is the repository check publishes to.
 	checkRepository = "echo-server"
+	// checkTag tags the image check publishes when the checkout has no git
+	// metadata to derive the release's tags from.
+	checkTag = "check"
 )
 
-// throwawayDestination is the repository in the throwaway registry.
-func throwawayDestination(registry *dagger.Service) destination {
-	port := strconv.Itoa(registryPort)
-	return destination{
-		push:     ref.Repository{Host: "localhost:" + port, Path: checkRepository},
-		sign:     ref.Repository{Host: registryAlias + ":" + port, Path: checkRepository},
-		registry: registry,
-	}
+// serviceDestination is repo in a registry reached through svc: the engine
+// pushes to repo as named (it speaks plain HTTP to localhost only), and
+// cosign reaches the same registry under registryAlias.
+func serviceDestination(repo ref.Repository, svc *dagger.Service) destination {
+	return destination{push: repo, sign: repo.OnHost(registryAlias), registry: svc}
 }
 
 // throwawayKey makes a cosign key pair for one check run, encrypted with a
@@ -56,11 +54,7 @@ func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Se
 
 // checkPublished pulls every platform of the published index back by digest
 // and checks its platform and config against the production checklist.
-func (m *EchoServer) checkPublished(ctx context.Context, dest destination, pub published, platforms []platform.Platform) ([]string, error) {
-	meta, err := m.metadata(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (m *EchoServer) checkPublished(ctx context.Context, meta *metadata, dest destination, pub published, platforms []platform.Platform) ([]string, error) {
 	required := labels.Keys(meta.meta)
 	addr := dest.push.WithDigest(pub.digest)
 	var report []string

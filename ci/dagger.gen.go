@@ -61,33 +61,34 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r EchoServer) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source            *dagger.Directory
-		Git               *dagger.GitRepository
-		GitConfig         *dagger.Directory
-		BuilderImage      string
-		RuntimeImage      string
-		GitImage          string
-		CosignImage       string
-		RegistryImage     string
-		VetFlags          []string
-		TestFlags         []string
-		Ldflags           string
-		BuildFlags        []string
-		User              string
-		UID               int
-		HealthInterval    string
-		HealthTimeout     string
-		HealthStartPeriod string
-		HealthRetries     int
-		Title             string
-		Description       string
-		Vendor            string
-		Authors           string
-		Licenses          string
-		SourceURL         string
-		DocumentationURL  string
-		LabelPrefix       string
-		Environment       string
+		Source              *dagger.Directory
+		Git                 *dagger.GitRepository
+		GitConfig           *dagger.Directory
+		BuilderImage        string
+		RuntimeImage        string
+		GitImage            string
+		CosignImage         string
+		RegistryImage       string
+		VetFlags            []string
+		TestFlags           []string
+		Ldflags             string
+		BuildFlags          []string
+		User                string
+		UID                 int
+		HealthInterval      string
+		HealthTimeout       string
+		HealthStartPeriod   string
+		HealthStartInterval string
+		HealthRetries       int
+		Title               string
+		Description         string
+		Vendor              string
+		Authors             string
+		Licenses            string
+		SourceURL           string
+		DocumentationURL    string
+		LabelPrefix         string
+		Environment         string
 	}
 	concrete.Source = r.Source
 	concrete.Git = r.Git
@@ -106,6 +107,7 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 	concrete.HealthInterval = r.HealthInterval
 	concrete.HealthTimeout = r.HealthTimeout
 	concrete.HealthStartPeriod = r.HealthStartPeriod
+	concrete.HealthStartInterval = r.HealthStartInterval
 	concrete.HealthRetries = r.HealthRetries
 	concrete.Title = r.Title
 	concrete.Description = r.Description
@@ -121,33 +123,34 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 
 func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source            *dagger.Directory
-		Git               *dagger.GitRepository
-		GitConfig         *dagger.Directory
-		BuilderImage      string
-		RuntimeImage      string
-		GitImage          string
-		CosignImage       string
-		RegistryImage     string
-		VetFlags          []string
-		TestFlags         []string
-		Ldflags           string
-		BuildFlags        []string
-		User              string
-		UID               int
-		HealthInterval    string
-		HealthTimeout     string
-		HealthStartPeriod string
-		HealthRetries     int
-		Title             string
-		Description       string
-		Vendor            string
-		Authors           string
-		Licenses          string
-		SourceURL         string
-		DocumentationURL  string
-		LabelPrefix       string
-		Environment       string
+		Source              *dagger.Directory
+		Git                 *dagger.GitRepository
+		GitConfig           *dagger.Directory
+		BuilderImage        string
+		RuntimeImage        string
+		GitImage            string
+		CosignImage         string
+		RegistryImage       string
+		VetFlags            []string
+		TestFlags           []string
+		Ldflags             string
+		BuildFlags          []string
+		User                string
+		UID                 int
+		HealthInterval      string
+		HealthTimeout       string
+		HealthStartPeriod   string
+		HealthStartInterval string
+		HealthRetries       int
+		Title               string
+		Description         string
+		Vendor              string
+		Authors             string
+		Licenses            string
+		SourceURL           string
+		DocumentationURL    string
+		LabelPrefix         string
+		Environment         string
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -170,6 +173,7 @@ func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 	r.HealthInterval = concrete.HealthInterval
 	r.HealthTimeout = concrete.HealthTimeout
 	r.HealthStartPeriod = concrete.HealthStartPeriod
+	r.HealthStartInterval = concrete.HealthStartInterval
 	r.HealthRetries = concrete.HealthRetries
 	r.Title = concrete.Title
 	r.Description = concrete.Description
@@ -406,7 +410,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sign", err))
 				}
 			}
-			return (*EchoServer).Publish(&parent, ctx, registry, username, password, tags, latest, platforms, cosignKey, cosignPassword, sign)
+			var registryService *dagger.Service
+			if inputArgs["registryService"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryService"]), &registryService)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryService", err))
+				}
+			}
+			return (*EchoServer).Publish(&parent, ctx, registry, username, password, tags, latest, platforms, cosignKey, cosignPassword, sign, registryService)
 		case "Smoke":
 			var parent EchoServer
 			err = json.Unmarshal(parentJSON, &parent)
@@ -553,6 +564,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg healthStartPeriod", err))
 				}
 			}
+			var healthStartInterval string
+			if inputArgs["healthStartInterval"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["healthStartInterval"]), &healthStartInterval)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg healthStartInterval", err))
+				}
+			}
 			var healthRetries int
 			if inputArgs["healthRetries"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["healthRetries"]), &healthRetries)
@@ -623,7 +641,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
 				}
 			}
-			return New(source, git, gitConfig, builderImage, runtimeImage, gitImage, cosignImage, registryImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
+			return New(source, git, gitConfig, builderImage, runtimeImage, gitImage, cosignImage, registryImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

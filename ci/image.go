@@ -22,10 +22,11 @@ func (m *EchoServer) image(ctx context.Context, p platform.Platform, meta *metad
 	}
 	user := imagespec.User{Name: m.User, UID: m.UID}
 	health := imagespec.Healthcheck{
-		Interval:    m.HealthInterval,
-		Timeout:     m.HealthTimeout,
-		StartPeriod: m.HealthStartPeriod,
-		Retries:     m.HealthRetries,
+		Interval:      m.HealthInterval,
+		Timeout:       m.HealthTimeout,
+		StartPeriod:   m.HealthStartPeriod,
+		StartInterval: m.HealthStartInterval,
+		Retries:       m.HealthRetries,
 	}
 	if err := health.Validate(); err != nil {
 		return nil, err
@@ -54,10 +55,11 @@ func (m *EchoServer) image(ctx context.Context, p platform.Platform, meta *metad
 		WithEntrypoint(imagespec.Entrypoint()).
 		WithExposedPort(imagespec.Port).
 		WithDockerHealthcheck(imagespec.HealthcheckArgs(), dagger.ContainerWithDockerHealthcheckOpts{
-			Interval:    health.Interval,
-			Timeout:     health.Timeout,
-			StartPeriod: health.StartPeriod,
-			Retries:     health.Retries,
+			Interval:      health.Interval,
+			Timeout:       health.Timeout,
+			StartPeriod:   health.StartPeriod,
+			StartInterval: health.StartInterval,
+			Retries:       health.Retries,
 		})
 	for _, k := range slices.Sorted(maps.Keys(meta.labels)) {
 		img = img.WithLabel(k, meta.labels[k])

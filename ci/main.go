@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"dagger/echo-server/internal/dagger"
@@ -67,6 +68,8 @@ type EchoServer struct {
 	HealthTimeout string
 	// +private
 	HealthStartPeriod string
+	// +private
+	HealthStartInterval string
 	// +private
 	HealthRetries int
 
@@ -163,6 +166,11 @@ func New(
 	// +optional
 	// +default="5s"
 	healthStartPeriod string,
+	// Time between two healthchecks during the start period, so a fresh
+	// container turns healthy (and a Dagger service starts) within a second.
+	// +optional
+	// +default="1s"
+	healthStartInterval string,
 	// Consecutive failures that make the container unhealthy.
 	// +optional
 	// +default=3
@@ -198,33 +206,34 @@ func New(
 	environment string,
 ) *EchoServer {
 	return &EchoServer{
-		Source:            source.Directory("echo-server"),
-		Git:               git,
-		GitConfig:         gitConfig,
-		BuilderImage:      builderImage,
-		RuntimeImage:      runtimeImage,
-		GitImage:          gitImage,
-		CosignImage:       cosignImage,
-		RegistryImage:     registryImage,
-		VetFlags:          vetFlags,
-		TestFlags:         testFlags,
-		Ldflags:           ldflags,
-		BuildFlags:        buildFlags,
-		User:              user,
-		UID:               uid,
-		HealthInterval:    healthInterval,
-		HealthTimeout:     healthTimeout,
-		HealthStartPeriod: healthStartPeriod,
-		HealthRetries:     healthRetries,
-		Title:             title,
-		Description:       description,
-		Vendor:            vendor,
-		Authors:           authors,
-		Licenses:          licenses,
-		SourceURL:         sourceUrl,
-		DocumentationURL:  documentationUrl,
-		LabelPrefix:       labelPrefix,
-		Environment:       environment,
+		Source:              source.Directory("echo-server"),
+		Git:                 git,
+		GitConfig:           gitConfig,
+		BuilderImage:        builderImage,
+		RuntimeImage:        runtimeImage,
+		GitImage:            gitImage,
+		CosignImage:         cosignImage,
+		RegistryImage:       registryImage,
+		VetFlags:            vetFlags,
+		TestFlags:           testFlags,
+		Ldflags:             ldflags,
+		BuildFlags:          buildFlags,
+		User:                user,
+		UID:                 uid,
+		HealthInterval:      healthInterval,
+		HealthTimeout:       healthTimeout,
+		HealthStartPeriod:   healthStartPeriod,
+		HealthStartInterval: healthStartInterval,
+		HealthRetries:       healthRetries,
+		Title:               title,
+		Description:         description,
+		Vendor:              vendor,
+		Authors:             authors,
+		Licenses:            licenses,
+		SourceURL:           sourceUrl,
+		DocumentationURL:    documentationUrl,
+		LabelPrefix:         labelPrefix,
+		Environment:         environment,
 	}
 }
 
@@ -321,6 +330,10 @@ func (m *EchoServer) Publish(
 	// +optional
 	// +default=true
 	sign bool,
+	// A registry only your machine reaches, spoken to over plain HTTP: e.g.
+	// --registry-service tcp://localhost:5000 --registry localhost:5000/echo-server.
+	// +optional
+	registryService *dagger.Service,
 ) (string, error) {
 	repo, err := ref.ParseRepository(registry)
 	if err != nil {
@@ -336,8 +349,16 @@ func (m *EchoServer) Publish(
 	if (username == "") != (password == nil) {
 		return "", fmt.Errorf("publish %s: registry credentials need both --username and --password (or neither)", repo)
 	}
-	dest := destination{push: repo, sign: repo, username: username, password: password}
-	rel, err := m.release(ctx, dest, releaseOptions{
+	meta, err := m.metadata(ctx)
+	if err != nil {
+		return "", err
+	}
+	dest := destination{push: repo, sign: repo}
+	if registryService != nil {
+		dest = serviceDestination(repo, registryService)
+	}
+	dest.username, dest.password = username, password
+	rel, err := m.release(ctx, meta, dest, releaseOptions{
 		tags: tags, latest: latest, platforms: ps,
 		key: cosignKey, keyPassword: cosignPassword, sign: sign,
 	})
@@ -371,15 +392,23 @@ func (m *EchoServer) Check(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dest := throwawayDestination(registry)
+	meta, err := m.metadata(ctx)
+	if err != nil {
+		return "", err
+	}
+	var tags []string // the release's defaults: version and commit
+	if meta.git.Commit == "" {
+		tags = []string{checkTag} // no checkout: nothing to derive them from
+	}
+	dest := serviceDestination(ref.Repository{Host: "localhost:" + strconv.Itoa(registryPort), Path: checkRepository}, registry)
 	platforms := platform.Default()
-	rel, err := m.release(ctx, dest, releaseOptions{
-		platforms: platforms, key: key, keyPassword: keyPassword, sign: true,
+	rel, err := m.release(ctx, meta, dest, releaseOptions{
+		tags: tags, platforms: platforms, key: key, keyPassword: keyPassword, sign: true,
 	})
 	if err != nil {
 		return "", err
 	}
-	report, err := m.checkPublished(ctx, dest, rel, platforms)
+	report, err := m.checkPublished(ctx, meta, dest, rel, platforms)
 	if err != nil {
 		return "", err
 	}

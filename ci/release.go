@@ -18,10 +18,12 @@ import (
 type destination struct {
 	// push is the repository the engine pushes to.
 	push ref.Repository
-	// sign is the same repository as cosign reaches it: a throwaway
-	// registry is localhost to the engine but a service alias to cosign.
+	// sign is the same repository as cosign reaches it: a registry service
+	// is localhost to the engine but a service alias to cosign.
 	sign ref.Repository
-	// registry is the throwaway registry service; nil for a real registry.
+	// registry is a registry service (the throwaway registry of check, or
+	// a tunnel to the caller's local registry), spoken to over plain HTTP;
+	// nil for a registry on the network.
 	registry *dagger.Service
 	// username and password authenticate to the registry; both empty for
 	// an anonymous push.
@@ -58,12 +60,9 @@ func (p published) String() string {
 
 // release validates every input (tags, signing key), gates, pushes, signs and
 // verifies. Nothing is pushed before the inputs and the gate pass.
-func (m *EchoServer) release(ctx context.Context, dest destination, opts releaseOptions) (published, error) {
+func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destination, opts releaseOptions) (published, error) {
 	pub := published{repo: dest.push}
-	meta, err := m.metadata(ctx)
-	if err != nil {
-		return pub, err
-	}
+	var err error
 	pub.tags, err = ref.Tags(opts.tags, meta.stamp.Version, meta.git.Commit, opts.latest)
 	if err != nil {
 		return pub, err

@@ -33,7 +33,12 @@ type Healthcheck struct {
 	Interval    string
 	Timeout     string
 	StartPeriod string
-	Retries     int
+	// StartInterval is the time between checks during the start period,
+	// so that a fresh container is reported healthy within a second rather
+	// than an interval. Dagger waits this long between the checks that gate
+	// a service's start.
+	StartInterval string
+	Retries       int
 }
 
 // Validate reports the first setting Docker would reject, in one line.
@@ -42,6 +47,7 @@ func (h Healthcheck) Validate() error {
 		{"interval", h.Interval},
 		{"timeout", h.Timeout},
 		{"start period", h.StartPeriod},
+		{"start interval", h.StartInterval},
 	} {
 		v, err := time.ParseDuration(d.value)
 		if err != nil || v < time.Millisecond {

@@ -112,7 +112,7 @@ func TestUserSpecIsNumeric(t *testing.T) {
 }
 
 func TestHealthcheckValidate(t *testing.T) {
-	ok := Healthcheck{Interval: "30s", Timeout: "30s", StartPeriod: "5s", Retries: 3}
+	ok := Healthcheck{Interval: "30s", Timeout: "30s", StartPeriod: "5s", StartInterval: "1s", Retries: 3}
 	tests := []struct {
 		name    string
 		mutate  func(*Healthcheck)
@@ -123,6 +123,7 @@ func TestHealthcheckValidate(t *testing.T) {
 		{"no unit", func(h *Healthcheck) { h.Interval = "30" }, `healthcheck interval "30": want a duration of at least 1ms such as 30s or 1m30s`},
 		{"too short", func(h *Healthcheck) { h.Timeout = "10us" }, `healthcheck timeout "10us": want a duration of at least 1ms such as 30s or 1m30s`},
 		{"empty start period", func(h *Healthcheck) { h.StartPeriod = "" }, `healthcheck start period "": want a duration of at least 1ms such as 30s or 1m30s`},
+		{"bad start interval", func(h *Healthcheck) { h.StartInterval = "1 s" }, `healthcheck start interval "1 s": want a duration of at least 1ms such as 30s or 1m30s`},
 		{"zero retries", func(h *Healthcheck) { h.Retries = 0 }, "healthcheck retries 0: want a whole number of at least 1"},
 	}
 	for _, tt := range tests {

@@ -144,6 +144,18 @@ func (r Repository) String() string {
 	return r.Host + "/" + r.Path
 }
 
+// OnHost returns r in the same registry reached under another host name,
+// keeping the port: {localhost:5000 echo}.OnHost("registry") is
+// {registry:5000 echo}. A throwaway registry is localhost to the engine but
+// a service alias to the containers bound to it.
+func (r Repository) OnHost(name string) Repository {
+	host := name
+	if i := strings.LastIndex(r.Host, ":"); i >= 0 && !strings.HasSuffix(r.Host, "]") {
+		host += r.Host[i:]
+	}
+	return Repository{Host: host, Path: r.Path}
+}
+
 // WithTag returns the reference to tag in r, e.g.
 // "ghcr.io/acme/echo-server:1.2.3". The tag is not validated; see ValidateTag.
 func (r Repository) WithTag(tag string) string {

@@ -224,3 +224,20 @@ func TestDigest(t *testing.T) {
 		})
 	}
 }
+
+func TestOnHost(t *testing.T) {
+	tests := []struct {
+		repo Repository
+		want string
+	}{
+		{Repository{Host: "localhost:5000", Path: "echo-server"}, "registry:5000/echo-server"},
+		{Repository{Host: "localhost", Path: "acme/echo"}, "registry/acme/echo"},
+		{Repository{Host: "[::1]:5000", Path: "echo"}, "registry:5000/echo"},
+		{Repository{Host: "[::1]", Path: "echo"}, "registry/echo"},
+	}
+	for _, tt := range tests {
+		if got := tt.repo.OnHost("registry").String(); got != tt.want {
+			t.Errorf("%s.OnHost(registry) = %s, want %s", tt.repo, got, tt.want)
+		}
+	}
+}
