@@ -53,22 +53,15 @@ func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Se
 }
 
 // checkPublished pulls every platform of the published index back by digest
-// and checks its platform and config against the production checklist.
+// (which fails when the index lacks one) and checks its config against the
+// production checklist.
 func (m *EchoServer) checkPublished(ctx context.Context, meta *metadata, dest destination, pub published, platforms []platform.Platform) ([]string, error) {
 	required := labels.Keys(meta.meta)
 	addr := dest.push.WithDigest(pub.digest)
 	var report []string
 	for _, p := range platforms {
-		name := p.String()
-		img := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(name)}).
+		img := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).
 			From(addr, dagger.ContainerFromOpts{RegistryService: dest.registry})
-		got, err := img.Platform(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("pull %s for %s: %w", addr, p, err)
-		}
-		if string(got) != name {
-			return nil, fmt.Errorf("pull %s for %s: the index gave %s", addr, name, got)
-		}
 		cfg, err := m.inspect(ctx, img, required)
 		if err != nil {
 			return nil, fmt.Errorf("%s (%s): %w", addr, p, err)
