@@ -35,7 +35,7 @@ func serviceDestination(repo ref.Repository, svc *dagger.Service) destination {
 // throwawayKey makes a cosign key pair for one check run, encrypted with a
 // random password. Both reach cosign as secrets, like a real release's.
 func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Secret, err error) {
-	password = dag.SetSecret("check-cosign-password", rand.Text())
+	password = newSecret("check-cosign-password", rand.Text())
 	ctr, err := m.cosign(ctx, destination{})
 	if err != nil {
 		return nil, nil, err
@@ -49,7 +49,7 @@ func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Se
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the throwaway cosign key: %w", err)
 	}
-	return dag.SetSecret("check-cosign-key", pem), password, nil
+	return newSecret("check-cosign-key", pem), password, nil
 }
 
 // checkPublished pulls every platform of the published index back by digest

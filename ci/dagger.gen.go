@@ -62,8 +62,7 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 func (r EchoServer) MarshalJSON() ([]byte, error) {
 	var concrete struct {
 		Source              *dagger.Directory
-		Git                 *dagger.GitRepository
-		GitConfig           *dagger.Directory
+		Repo                *dagger.Directory
 		BuilderImage        string
 		RuntimeImage        string
 		GitImage            string
@@ -91,8 +90,7 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 		Environment         string
 	}
 	concrete.Source = r.Source
-	concrete.Git = r.Git
-	concrete.GitConfig = r.GitConfig
+	concrete.Repo = r.Repo
 	concrete.BuilderImage = r.BuilderImage
 	concrete.RuntimeImage = r.RuntimeImage
 	concrete.GitImage = r.GitImage
@@ -124,8 +122,7 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
 		Source              *dagger.Directory
-		Git                 *dagger.GitRepository
-		GitConfig           *dagger.Directory
+		Repo                *dagger.Directory
 		BuilderImage        string
 		RuntimeImage        string
 		GitImage            string
@@ -157,8 +154,7 @@ func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 		return err
 	}
 	r.Source = concrete.Source
-	r.Git = concrete.Git
-	r.GitConfig = concrete.GitConfig
+	r.Repo = concrete.Repo
 	r.BuilderImage = concrete.BuilderImage
 	r.RuntimeImage = concrete.RuntimeImage
 	r.GitImage = concrete.GitImage
@@ -452,18 +448,11 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
 				}
 			}
-			var git *dagger.GitRepository
-			if inputArgs["git"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["git"]), &git)
+			var repo *dagger.Directory
+			if inputArgs["repo"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repo"]), &repo)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg git", err))
-				}
-			}
-			var gitConfig *dagger.Directory
-			if inputArgs["gitConfig"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitConfig"]), &gitConfig)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitConfig", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repo", err))
 				}
 			}
 			var builderImage string
@@ -641,7 +630,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
 				}
 			}
-			return New(source, git, gitConfig, builderImage, runtimeImage, gitImage, cosignImage, registryImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
+			return New(source, repo, builderImage, runtimeImage, gitImage, cosignImage, registryImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

@@ -48,19 +48,16 @@ func (m *EchoServer) binary(p platform.Platform, meta *metadata) (*dagger.File, 
 }
 
 // run executes args in ctr and returns the combined output; a non-zero exit
-// is an error that carries that output, so a failing step shows why.
+// is an error that carries that output, so a failing step shows why. A
+// failure is not cached: the next call runs the step again.
 func run(ctx context.Context, step string, ctr *dagger.Container, args []string) (string, error) {
-	ctr = ctr.WithExec(args, dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
-	code, err := ctr.ExitCode(ctx)
+	out, err := ctr.WithExec(args).CombinedOutput(ctx)
 	if err != nil {
+		var exec *dagger.ExecError
+		if errors.As(err, &exec) {
+			return "", fmt.Errorf("%s failed with exit code %d:\n%s%s", step, exec.ExitCode, exec.Stdout, exec.Stderr)
+		}
 		return "", fmt.Errorf("%s: %w", step, err)
-	}
-	out, err := ctr.CombinedOutput(ctx)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", step, err)
-	}
-	if code != 0 {
-		return out, fmt.Errorf("%s failed with exit code %d:\n%s", step, code, out)
 	}
 	return out, nil
 }

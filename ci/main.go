@@ -34,9 +34,7 @@ type EchoServer struct {
 	// +private
 	Source *dagger.Directory
 	// +private
-	Git *dagger.GitRepository
-	// +private
-	GitConfig *dagger.Directory
+	Repo *dagger.Directory
 
 	// +private
 	BuilderImage string
@@ -102,18 +100,14 @@ func New(
 	// +defaultPath="/"
 	// +ignore=["**", "!echo-server/**", "echo-server/**/*.md", "echo-server/bench/**"]
 	source *dagger.Directory,
-	// The git repository, read for the revision, ref, tags, commit time and
-	// dirtiness that the labels and version come from. Without one, those say
-	// "unknown".
-	// +optional
+	// The repository checkout with its .git, read for the revision, ref, tags,
+	// commit time, dirtiness and origin remote that the labels and version
+	// come from. Without a .git those say "unknown" and a warning is logged.
+	// (A contextual GitRepository argument would make every call fail
+	// outside a git checkout.)
 	// +defaultPath="/"
-	git *dagger.GitRepository,
-	// The repository's .git/config, read for the origin remote that the
-	// source and url labels come from (credentials are stripped).
-	// +optional
-	// +defaultPath="/"
-	// +ignore=["**", "!.git/config"]
-	gitConfig *dagger.Directory,
+	// +ignore=["image.tar", "bin/", "**/*.test", "**/*.out"]
+	repo *dagger.Directory,
 	// Go toolchain image that vets, tests and compiles.
 	// +optional
 	// +default="golang:1.26.8-alpine3.23@sha256:a8fa79c5bd40d880b52bd3b6d7669ecdcfd00e85facdd427d279efb5ddd79cb1"
@@ -207,8 +201,7 @@ func New(
 ) *EchoServer {
 	return &EchoServer{
 		Source:              source.Directory("echo-server"),
-		Git:                 git,
-		GitConfig:           gitConfig,
+		Repo:                repo,
 		BuilderImage:        builderImage,
 		RuntimeImage:        runtimeImage,
 		GitImage:            gitImage,
@@ -348,6 +341,9 @@ func (m *EchoServer) Publish(
 	}
 	if (username == "") != (password == nil) {
 		return "", fmt.Errorf("publish %s: registry credentials need both --username and --password (or neither)", repo)
+	}
+	if sign && password == nil && registryService == nil {
+		return "", fmt.Errorf("publish %s: cosign pushes the signature and needs the registry's credentials: pass --username and --password env:REGISTRY_TOKEN (or --sign=false)", repo)
 	}
 	meta, err := m.metadata(ctx)
 	if err != nil {

@@ -6,11 +6,9 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"dagger/echo-server/gobuild"
-	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/labels"
 
 	"golang.org/x/sync/errgroup"
@@ -78,16 +76,23 @@ func (m *EchoServer) labelMeta() labels.Meta {
 	return meta
 }
 
-// gitFacts reads the checkout: commit, ref, tags at HEAD and dirtiness from
-// the git API, the commit time from git itself and the origin remote from
-// .git/config. No checkout is not an error: every fact stays unknown.
+// gitFacts reads the checkout: commit, ref and dirtiness from the git API,
+// the commit time and the tags at HEAD from git itself (the API has no commit
+// time, and resolving every tag through it is one call per tag), and the
+// origin remote from .git/config. No .git is not an error: every fact stays
+// unknown and a warning is logged.
 func (m *EchoServer) gitFacts(ctx context.Context) (labels.Git, error) {
 	var g labels.Git
-	if m.Git == nil {
+	ok, err := m.Repo.Exists(ctx, ".git")
+	if err != nil {
+		return g, fmt.Errorf("look for .git: %w", err)
+	}
+	if !ok {
 		slog.Warn("no git checkout: the revision, version, ref and created labels say unknown")
 		return g, nil
 	}
-	head := m.Git.Head()
+	repo := m.Repo.AsGit()
+	head := repo.Head()
 	commit, err := head.Commit(ctx)
 	if err != nil {
 		slog.Warn("cannot read the git HEAD: the revision, version, ref and created labels say unknown", "err", err)
@@ -103,7 +108,7 @@ func (m *EchoServer) gitFacts(ctx context.Context) (labels.Git, error) {
 		return nil
 	})
 	eg.Go(func() error {
-		clean, err := m.Git.Uncommitted().IsEmpty(ctx)
+		clean, err := repo.Uncommitted().IsEmpty(ctx)
 		if err != nil {
 			return fmt.Errorf("read uncommitted changes: %w", err)
 		}
@@ -111,11 +116,7 @@ func (m *EchoServer) gitFacts(ctx context.Context) (labels.Git, error) {
 		return nil
 	})
 	eg.Go(func() (err error) {
-		g.Tags, err = m.tagsAt(ctx, commit)
-		return err
-	})
-	eg.Go(func() (err error) {
-		g.CommitTime, err = m.commitTime(ctx, head)
+		g.CommitTime, g.Tags, err = m.gitLog(ctx)
 		return err
 	})
 	eg.Go(func() (err error) {
@@ -125,63 +126,38 @@ func (m *EchoServer) gitFacts(ctx context.Context) (labels.Git, error) {
 	return g, eg.Wait()
 }
 
-// tagsAt lists the tags whose commit is commit.
-func (m *EchoServer) tagsAt(ctx context.Context, commit string) ([]string, error) {
-	all, err := m.Git.Tags(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list git tags: %w", err)
+// gitLog asks git for HEAD's committer time and the tags that point at HEAD.
+func (m *EchoServer) gitLog(ctx context.Context) (time.Time, []string, error) {
+	git := dag.Container().From(m.GitImage).
+		WithMountedDirectory("/repo", m.Repo).
+		WithWorkdir("/repo")
+	gitCmd := func(args ...string) []string {
+		return append([]string{"git", "-c", "safe.directory=*"}, args...)
 	}
-	var (
-		mu sync.Mutex
-		at []string
-		eg errgroup.Group
-	)
-	eg.SetLimit(8)
-	for _, tag := range all {
-		eg.Go(func() error {
-			c, err := m.Git.Tag(tag).Commit(ctx)
-			if err != nil {
-				return fmt.Errorf("resolve git tag %s: %w", tag, err)
-			}
-			if c == commit {
-				mu.Lock()
-				at = append(at, tag)
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	return at, eg.Wait()
-}
-
-// commitTime asks git for HEAD's committer time: the git API has no field
-// for it.
-func (m *EchoServer) commitTime(ctx context.Context, head *dagger.GitRef) (time.Time, error) {
-	out, err := dag.Container().From(m.GitImage).
-		WithMountedDirectory("/repo", head.Tree(dagger.GitRefTreeOpts{Depth: 1})).
-		WithExec([]string{"git", "-c", "safe.directory=*", "-C", "/repo", "log", "-1", "--format=%ct", "HEAD"}).
-		Stdout(ctx)
+	out, err := git.WithExec(gitCmd("log", "-1", "--format=%ct", "HEAD")).Stdout(ctx)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("read the commit time with git: %w", err)
+		return time.Time{}, nil, fmt.Errorf("read the commit time with git: %w", withOutput(err))
 	}
 	sec, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("read the commit time with git: unexpected output %q", out)
+		return time.Time{}, nil, fmt.Errorf("read the commit time with git: unexpected output %q", out)
 	}
-	return time.Unix(sec, 0).UTC(), nil
+	out, err = git.WithExec(gitCmd("tag", "--points-at", "HEAD")).Stdout(ctx)
+	if err != nil {
+		return time.Time{}, nil, fmt.Errorf("list the tags at HEAD with git: %w", withOutput(err))
+	}
+	return time.Unix(sec, 0).UTC(), strings.Fields(out), nil
 }
 
-// originURL returns the origin remote's URL from .git/config, "" if none.
+// originURL returns the origin remote's URL from .git/config, "" if none
+// (a worktree or submodule has a .git file, not a directory).
 func (m *EchoServer) originURL(ctx context.Context) (string, error) {
 	const path = ".git/config"
-	if m.GitConfig == nil {
-		return "", nil
-	}
-	ok, err := m.GitConfig.Exists(ctx, path)
+	ok, err := m.Repo.Exists(ctx, path)
 	if err != nil || !ok {
 		return "", err
 	}
-	text, err := m.GitConfig.File(path).Contents(ctx)
+	text, err := m.Repo.File(path).Contents(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -183,6 +184,7 @@ func (m *EchoServer) publicKey(ctx context.Context, key, keyPassword *dagger.Sec
 	if err != nil {
 		return nil, err
 	}
+	ctr = ctr.WithEnvVariable(nonceEnv, rand.Text())
 	ctr, err = cosignStep(ctx, ctr, "cosign public-key", "--cosign-key", signing.PublicKey(publicKeyPath))
 	if err != nil {
 		return nil, err
@@ -221,12 +223,21 @@ func (m *EchoServer) signAndVerify(ctx context.Context, dest destination, digest
 	if err != nil {
 		return err
 	}
-	verifier = verifier.WithFile(publicKeyPath, publicKey).WithEnvVariable(nonceEnv, rand.Text())
+	verifier = verifier.
+		WithFile(publicKeyPath, publicKey, dagger.ContainerWithFileOpts{Permissions: 0o644}).
+		WithEnvVariable(nonceEnv, rand.Text())
 	if _, err := cosignStep(ctx, verifier, "cosign verify", target.Ref, verifyArgs); err != nil {
 		return err
 	}
 	slog.Info("signature verified", "image", target.Ref)
 	return nil
+}
+
+// newSecret makes a secret of value under a name of its own: the engine
+// identifies a secret made in the pipeline by its name, so a fixed name could
+// hand a later call an earlier value.
+func newSecret(name, value string) *dagger.Secret {
+	return dag.SetSecret(name+"-"+rand.Text(), value)
 }
 
 // nonceEnv busts the cache of a cosign step that must run every time.
@@ -270,22 +281,18 @@ func registryConfig(ctx context.Context, dest destination) (*dagger.Secret, erro
 	if err != nil {
 		return nil, err
 	}
-	return dag.SetSecret("registry-config-"+dest.sign.Host, string(config)), nil
+	return newSecret("registry-config", string(config)), nil
 }
 
 // cosignStep runs one cosign command and explains its failure in one line.
 func cosignStep(ctx context.Context, ctr *dagger.Container, step, target string, args []string) (*dagger.Container, error) {
-	ctr = ctr.WithExec(args, dagger.ContainerWithExecOpts{UseEntrypoint: true, Expect: dagger.ReturnTypeAny})
-	code, err := ctr.ExitCode(ctx)
+	ctr, err := ctr.WithExec(args, dagger.ContainerWithExecOpts{UseEntrypoint: true}).Sync(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", step, target, err)
-	}
-	if code != 0 {
-		out, err := ctr.CombinedOutput(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: exit code %d: %w", step, target, code, err)
+		var exec *dagger.ExecError
+		if errors.As(err, &exec) {
+			return nil, signing.Explain(step, target, exec.Stdout+exec.Stderr)
 		}
-		return nil, signing.Explain(step, target, out)
+		return nil, fmt.Errorf("%s %s: %w", step, target, err)
 	}
 	return ctr, nil
 }

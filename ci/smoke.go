@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -24,7 +25,9 @@ const smokeHost = "echo"
 // smoke requests and checks every answer, and the image config is checked
 // against the production checklist. It returns one line per check passed.
 func (m *EchoServer) smoke(ctx context.Context, img *dagger.Container, meta *metadata) (string, error) {
-	svc, err := img.AsService().Start(ctx)
+	// A service is identified by its container: a nonce makes this one
+	// ours alone, so that stopping it cannot stop another check's.
+	svc, err := img.WithEnvVariable("SMOKE_RUN", rand.Text()).AsService().Start(ctx)
 	if err != nil {
 		return "", fmt.Errorf("smoke: the service did not start or its healthcheck did not pass: %w", withOutput(err))
 	}

@@ -52,7 +52,7 @@ type Target struct {
 	PlainHTTP bool
 }
 
-var digestRef = regexp.MustCompile(`^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$`)
+var digestRef = regexp.MustCompile(`^[a-z0-9.:/_\[\]-]+@sha256:[0-9a-f]{64}$`)
 
 // Validate rejects a target that is not pinned by digest.
 func (t Target) Validate() error {

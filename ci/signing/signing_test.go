@@ -29,6 +29,13 @@ func TestSign(t *testing.T) {
 				"registry:5000/echo-server@" + digest},
 		},
 		{
+			name:   "IPv6 registry",
+			target: Target{Ref: "[::1]:5000/echo-server@" + digest, PlainHTTP: true},
+			want: []string{"sign", "--key", "env://COSIGN_PRIVATE_KEY", "--signing-config", "/sc.json",
+				"--trusted-root", "/tr.json", "--yes", "--allow-insecure-registry", "--allow-http-registry",
+				"[::1]:5000/echo-server@" + digest},
+		},
+		{
 			name:    "tag refused",
 			target:  Target{Ref: "ghcr.io/acme/echo-server:1.2.3"},
 			wantErr: `sign "ghcr.io/acme/echo-server:1.2.3": want REPOSITORY@sha256:<64 hex>; a signature must name a digest, never a tag`,
