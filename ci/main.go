@@ -98,7 +98,7 @@ func New(
 	// docs and benchmarks, so editing them or ci/ does not invalidate the
 	// vet, test and build caches.
 	// +defaultPath="/"
-	// +ignore=["**", "!echo-server/**", "echo-server/**/*.md", "echo-server/bench/**"]
+	// +ignore=["**", "!echo-server/**", "echo-server/**/*.md", "echo-server/bench/**", "echo-server/echo-server"]
 	source *dagger.Directory,
 	// The repository checkout with its .git, read for the revision, ref, tags,
 	// commit time, dirtiness and origin remote that the labels and version
@@ -106,7 +106,7 @@ func New(
 	// (A contextual GitRepository argument would make every call fail
 	// outside a git checkout.)
 	// +defaultPath="/"
-	// +ignore=["image.tar", "bin/", "**/*.test", "**/*.out"]
+	// +ignore=["image.tar", "bin/", "echo-server/echo-server", "**/*.test", "**/*.out"]
 	repo *dagger.Directory,
 	// Go toolchain image that vets, tests and compiles.
 	// +optional
