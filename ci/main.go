@@ -103,8 +103,6 @@ func New(
 	// The repository checkout with its .git, read for the revision, ref, tags,
 	// commit time, dirtiness and origin remote that the labels and version
 	// come from. Without a .git those say "unknown" and a warning is logged.
-	// (A contextual GitRepository argument would make every call fail
-	// outside a git checkout.)
 	// +defaultPath="/"
 	// +ignore=["image.tar", "bin/", "echo-server/echo-server", "**/*.test", "**/*.out"]
 	repo *dagger.Directory,

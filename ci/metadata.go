@@ -80,7 +80,9 @@ func (m *EchoServer) labelMeta() labels.Meta {
 // the commit time and the tags at HEAD from git itself (the API has no commit
 // time, and resolving every tag through it is one call per tag), and the
 // origin remote from .git/config. No .git is not an error: every fact stays
-// unknown and a warning is logged.
+// unknown and a warning is logged. (That is why the checkout comes in as a
+// directory: a contextual GitRepository argument fails every call, even vet,
+// outside a git checkout.)
 func (m *EchoServer) gitFacts(ctx context.Context) (labels.Git, error) {
 	var g labels.Git
 	ok, err := m.Repo.Exists(ctx, ".git")
