@@ -53,11 +53,7 @@ func (m *EchoServer) binary(p platform.Platform, meta *metadata) (*dagger.File, 
 func run(ctx context.Context, step string, ctr *dagger.Container, args []string) (string, error) {
 	out, err := ctr.WithExec(args).CombinedOutput(ctx)
 	if err != nil {
-		var exec *dagger.ExecError
-		if errors.As(err, &exec) {
-			return "", fmt.Errorf("%s failed with exit code %d:\n%s%s", step, exec.ExitCode, exec.Stdout, exec.Stderr)
-		}
-		return "", fmt.Errorf("%s: %w", step, err)
+		return "", fmt.Errorf("%s failed: %w", step, withOutput(err))
 	}
 	return out, nil
 }

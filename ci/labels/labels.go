@@ -48,16 +48,6 @@ type Git struct {
 	RemoteURL  string    // raw URL of the "origin" remote as written in .git/config; "" when none
 }
 
-// Known reports whether any git fact is available (false: no checkout).
-func (g Git) Known() bool {
-	return strings.TrimSpace(g.Commit) != "" ||
-		strings.TrimSpace(g.Ref) != "" ||
-		slices.ContainsFunc(g.Tags, func(t string) bool { return strings.TrimSpace(t) != "" }) ||
-		!g.CommitTime.IsZero() ||
-		g.Dirty ||
-		strings.TrimSpace(g.RemoteURL) != ""
-}
-
 // Meta is the project metadata that does not come from git. Every field can
 // be overridden by the caller. Build trims surrounding whitespace from every
 // field before using it.

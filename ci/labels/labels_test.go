@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 const (
@@ -451,28 +450,6 @@ func TestKeys(t *testing.T) {
 	m.EnvPrefix = "com.acme.echo"
 	if got := Keys(m); !slices.Equal(got, want) {
 		t.Errorf("Keys() = %q, want %q", got, want)
-	}
-}
-
-func TestKnown(t *testing.T) {
-	tests := []struct {
-		name string
-		git  Git
-		want bool
-	}{
-		{"zero", Git{}, false},
-		{"blank strings", Git{Commit: " ", Ref: "\n", Tags: []string{""}, RemoteURL: " "}, false},
-		{"commit", Git{Commit: testCommit}, true},
-		{"ref", Git{Ref: "main"}, true},
-		{"tag", Git{Tags: []string{"v1.0.0"}}, true},
-		{"time", Git{CommitTime: time.Unix(0, 1)}, true},
-		{"dirty", Git{Dirty: true}, true},
-		{"remote", Git{RemoteURL: "git@github.com:acme/x.git"}, true},
-	}
-	for _, tt := range tests {
-		if got := tt.git.Known(); got != tt.want {
-			t.Errorf("%s: Known() = %v, want %v", tt.name, got, tt.want)
-		}
 	}
 }
 
