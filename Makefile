@@ -1,21 +1,22 @@
 # Every check of the repository behind one command: `make test`.
 # CI runs exactly this (see .ci/run), so a green `make test` here is a green CI.
 
-# The modules of go.work, and the bindings tool, which stays out of the
-# workspace (it builds the Dagger code generator and must not pull the
-# engine's dependencies into ours).
-MODULES  := ci echo-server
-BINDINGS := ci/hack/bindings
-GO_TOOL  := GOWORK=off go -C $(BINDINGS)
+# The modules of go.work, and the two tool modules that stay out of the
+# workspace so their dependencies never reach ours: the bindings tool (it
+# builds the Dagger code generator) and tools/ (mutation testing).
+MODULES    := ci echo-server
+BINDINGS   := ci/hack/bindings
+STANDALONE := $(BINDINGS) tools
+GO_TOOL    := GOWORK=off go -C $(BINDINGS)
 
-.PHONY: test fmt vet unit bindings-check build bindings bench
+.PHONY: test fmt vet unit bindings-check build bindings bench mutate
 
 ## test: gofmt, go vet, go test -race, bindings freshness and go build, in that order.
 test: fmt vet unit bindings-check build
 
 ## fmt: fail on any Go file gofmt would change (generated bindings excepted).
 fmt:
-	@files=$$(find $(MODULES) -name '*.go' -not -path 'ci/internal/dagger/*' -not -path 'ci/dagger.gen.go'); \
+	@files=$$(find $(MODULES) tools -name '*.go' -not -path 'ci/internal/dagger/*' -not -path 'ci/dagger.gen.go'); \
 	out=$$(gofmt -l $$files); \
 	if [ -n "$$out" ]; then echo "gofmt would change these files; run: gofmt -w $$(echo $$out)"; exit 1; fi; \
 	echo "gofmt: ok"
@@ -23,12 +24,12 @@ fmt:
 ## vet: go vet every module.
 vet:
 	@set -e; for m in $(MODULES); do echo "go vet ($$m)"; go -C $$m vet ./...; done
-	@echo "go vet ($(BINDINGS))"; $(GO_TOOL) vet ./...
+	@set -e; for m in $(STANDALONE); do echo "go vet ($$m)"; GOWORK=off go -C $$m vet ./...; done
 
 ## unit: go test -race every module (go test ./... at the go.work root matches nothing).
 unit:
 	@set -e; for m in $(MODULES); do echo "go test -race ($$m)"; go -C $$m test -race -count=1 ./...; done
-	@echo "go test -race ($(BINDINGS))"; $(GO_TOOL) test -race -count=1 ./...
+	@set -e; for m in $(STANDALONE); do echo "go test -race ($$m)"; GOWORK=off go -C $$m test -race -count=1 ./...; done
 
 ## bindings-check: fail when ci/dagger.gen.go or ci/internal/dagger/ are stale.
 bindings-check:
@@ -46,3 +47,7 @@ bindings:
 bench:
 	go -C echo-server test -run '^$$' -bench . -benchmem ./...
 	bash echo-server/bench/load.sh
+
+## mutate: mutation testing (gremlins) of every pure package, one line each; not part of test (slow). PKGS="-v ci/labels" narrows it.
+mutate:
+	@GOWORK=off go -C tools run ./mutate $(PKGS)

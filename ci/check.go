@@ -4,52 +4,138 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
 
 	"dagger/echo-server/checklist"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/labels"
+	"dagger/echo-server/oci"
 	"dagger/echo-server/platform"
+	"dagger/echo-server/provenance"
 	"dagger/echo-server/ref"
+	"dagger/echo-server/sbom"
 	"dagger/echo-server/signing"
 )
 
 const (
 	// registryPort is the throwaway registry's port.
 	registryPort = 5000
-	// registryAlias is the hostname of a registry service for cosign.
+	// registryAlias is the hostname of a registry service for the tool
+	// containers.
 	registryAlias = "registry"
-	// checkRepository is the repository check publishes to.
-	checkRepository = "echo-server"
+	// checkRepository is the repository check publishes to, and
+	// unsignedRepository the one it copies the release to unsigned.
+	checkRepository    = "echo-server"
+	unsignedRepository = checkRepository + "-unsigned"
 	// checkTag tags the image check publishes when the checkout has no git
 	// metadata to derive the release's tags from.
 	checkTag = "check"
 )
 
 // serviceDestination is repo in a registry reached through svc: the engine
-// pushes to repo as named (it speaks plain HTTP to localhost only), and
-// cosign reaches the same registry under registryAlias.
+// reaches it as named (it speaks plain HTTP to localhost only), and the tool
+// containers under registryAlias.
 func serviceDestination(repo ref.Repository, svc *dagger.Service) destination {
-	return destination{push: repo, sign: repo.OnHost(registryAlias), registry: svc}
+	return destination{push: repo, tools: repo.OnHost(registryAlias), registry: svc}
+}
+
+// check releases to a throwaway registry and proves what a release promises.
+func (m *EchoServer) check(ctx context.Context) (string, error) {
+	registry, err := dag.Container().From(m.RegistryImage).
+		WithExposedPort(registryPort).
+		AsService().
+		Start(ctx)
+	if err != nil {
+		return "", fmt.Errorf("start the throwaway registry %s: %w", m.RegistryImage, err)
+	}
+	defer func() {
+		if _, err := registry.Stop(context.WithoutCancel(ctx)); err != nil {
+			slog.Warn("stop the throwaway registry", "err", err)
+		}
+	}()
+
+	key, keyPassword, publicKey, err := m.throwawayKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	meta, err := m.metadata(ctx)
+	if err != nil {
+		return "", err
+	}
+	var tags []string // the release's defaults: version and commit
+	if meta.git.Commit == "" {
+		tags = []string{checkTag} // no checkout: nothing to derive them from
+	}
+	dest := serviceDestination(ref.Repository{Host: "localhost:" + strconv.Itoa(registryPort), Path: checkRepository}, registry)
+	platforms := platform.Default()
+	rel, err := m.release(ctx, meta, dest, releaseOptions{
+		tags: tags, platforms: platforms, key: key, keyPassword: keyPassword, sign: true,
+	})
+	if err != nil {
+		return "", err
+	}
+
+	report, err := m.checkReproducible(ctx, meta, platforms, rel)
+	if err != nil {
+		return "", err
+	}
+	pulled, err := m.checkPublished(ctx, meta, dest, rel, platforms)
+	if err != nil {
+		return "", err
+	}
+	report = append(report, pulled...)
+	attested, err := m.checkAttestations(ctx, meta, rel)
+	if err != nil {
+		return "", err
+	}
+	report = append(report, attested...)
+	admitted, err := m.checkPolicy(ctx, meta, dest, rel, publicKey)
+	if err != nil {
+		return "", err
+	}
+	report = append(report, admitted...)
+	return rel.String() + "\n" + strings.Join(report, "\n"), nil
 }
 
 // throwawayKey makes a cosign key pair for one check run, encrypted with a
-// random password. Both reach cosign as secrets, like a real release's.
-func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Secret, err error) {
+// random password. The private key and password reach cosign as secrets,
+// like a real release's.
+func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Secret, publicKey *dagger.File, err error) {
 	password = newSecret("check-cosign-password", rand.Text())
-	ctr, err := m.cosign(ctx, destination{})
+	ctr, err := m.tool(ctx, m.CosignImage, destination{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ctr = ctr.WithSecretVariable(signing.PasswordEnv, password).WithEnvVariable(nonceEnv, rand.Text())
 	ctr, err = cosignStep(ctx, ctr, "cosign generate-key-pair", "a throwaway key", signing.GenerateKeyPair())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	pem, err := ctr.File(cosignDir + "/" + signing.KeyFile).Contents(ctx)
+	pem, err := ctr.File(toolDir + "/" + signing.KeyFile).Contents(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the throwaway cosign key: %w", err)
+		return nil, nil, nil, fmt.Errorf("read the throwaway cosign key: %w", err)
 	}
-	return newSecret("check-cosign-key", pem), password, nil
+	return newSecret("check-cosign-key", pem), password, ctr.File(toolDir + "/" + signing.PublicKeyFile), nil
+}
+
+// checkReproducible rebuilds the release with the compile and assembly
+// steps forced to run again, from an empty Go build cache, and requires the
+// very same index digest.
+func (m *EchoServer) checkReproducible(ctx context.Context, meta *metadata, platforms []platform.Platform, pub published) ([]string, error) {
+	images, err := m.images(ctx, meta, platforms, rand.Text())
+	if err != nil {
+		return nil, fmt.Errorf("rebuild from scratch: %w", err)
+	}
+	again, err := m.layout(ctx, meta, images)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild from scratch: %w", err)
+	}
+	if err := oci.Same(pub.layout.Release, again.Release); err != nil {
+		return nil, fmt.Errorf("not reproducible: %w", err)
+	}
+	return []string{"ok  reproducible: rebuilt from scratch, same digest " + pub.digest}, nil
 }
 
 // checkPublished pulls every platform of the published index back by digest
@@ -71,8 +157,32 @@ func (m *EchoServer) checkPublished(ctx context.Context, meta *metadata, dest de
 		}
 		report = append(report, fmt.Sprintf("ok  %s: pulled by digest, passes the production checklist", p))
 	}
-	if pub.signed {
-		report = append(report, "ok  signature verified with the public key")
+	return append(report, "ok  signature verified with the public key"), nil
+}
+
+// checkAttestations checks what the attestations downloaded back say: each
+// SBOM names the builder's Go stdlib version and the base image's packages;
+// the provenance names the pushed digest and the commit.
+func (m *EchoServer) checkAttestations(ctx context.Context, meta *metadata, pub published) ([]string, error) {
+	goVersion, err := m.goVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	goVersion = strings.TrimSpace(goVersion)
+	var report []string
+	for _, a := range pub.attestations {
+		switch a.kind {
+		case "sbom":
+			if err := sbom.Check(a.statement.Predicate, goVersion); err != nil {
+				return nil, fmt.Errorf("the SBOM of %s: %w", a.platform, err)
+			}
+			report = append(report, fmt.Sprintf("ok  sbom %s: downloaded back, names %s and the base image's packages", a.platform, goVersion))
+		case "provenance":
+			if err := provenance.Check(a.statement.Raw, pub.digest, meta.git.Commit); err != nil {
+				return nil, fmt.Errorf("the provenance of %s: %w", pub.digest, err)
+			}
+			report = append(report, "ok  provenance: downloaded back, names the pushed digest and the commit")
+		}
 	}
 	return report, nil
 }

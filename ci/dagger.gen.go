@@ -68,6 +68,9 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 		GitImage            string
 		CosignImage         string
 		RegistryImage       string
+		CraneImage          string
+		SyftImage           string
+		KyvernoImage        string
 		VetFlags            []string
 		TestFlags           []string
 		Ldflags             string
@@ -96,6 +99,9 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 	concrete.GitImage = r.GitImage
 	concrete.CosignImage = r.CosignImage
 	concrete.RegistryImage = r.RegistryImage
+	concrete.CraneImage = r.CraneImage
+	concrete.SyftImage = r.SyftImage
+	concrete.KyvernoImage = r.KyvernoImage
 	concrete.VetFlags = r.VetFlags
 	concrete.TestFlags = r.TestFlags
 	concrete.Ldflags = r.Ldflags
@@ -128,6 +134,9 @@ func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 		GitImage            string
 		CosignImage         string
 		RegistryImage       string
+		CraneImage          string
+		SyftImage           string
+		KyvernoImage        string
 		VetFlags            []string
 		TestFlags           []string
 		Ldflags             string
@@ -160,6 +169,9 @@ func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 	r.GitImage = concrete.GitImage
 	r.CosignImage = concrete.CosignImage
 	r.RegistryImage = concrete.RegistryImage
+	r.CraneImage = concrete.CraneImage
+	r.SyftImage = concrete.SyftImage
+	r.KyvernoImage = concrete.KyvernoImage
 	r.VetFlags = concrete.VetFlags
 	r.TestFlags = concrete.TestFlags
 	r.Ldflags = concrete.Ldflags
@@ -337,6 +349,83 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*EchoServer).Check(&parent, ctx)
+		case "Policy":
+			var parent EchoServer
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var repository string
+			if inputArgs["repository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repository"]), &repository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repository", err))
+				}
+			}
+			var publicKey *dagger.File
+			if inputArgs["publicKey"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["publicKey"]), &publicKey)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg publicKey", err))
+				}
+			}
+			var sourceRepository string
+			if inputArgs["sourceRepository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceRepository"]), &sourceRepository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceRepository", err))
+				}
+			}
+			return (*EchoServer).Policy(&parent, ctx, repository, publicKey, sourceRepository)
+		case "Provenance":
+			var parent EchoServer
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var digest string
+			if inputArgs["digest"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["digest"]), &digest)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg digest", err))
+				}
+			}
+			var repository string
+			if inputArgs["repository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repository"]), &repository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repository", err))
+				}
+			}
+			var tags []string
+			if inputArgs["tags"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["tags"]), &tags)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg tags", err))
+				}
+			}
+			var platforms []string
+			if inputArgs["platforms"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platforms"]), &platforms)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platforms", err))
+				}
+			}
+			var workflowRef string
+			if inputArgs["workflowRef"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["workflowRef"]), &workflowRef)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg workflowRef", err))
+				}
+			}
+			var invocationId string
+			if inputArgs["invocationId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["invocationId"]), &invocationId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg invocationId", err))
+				}
+			}
+			return (*EchoServer).Provenance(&parent, ctx, digest, repository, tags, platforms, workflowRef, invocationId)
 		case "Publish":
 			var parent EchoServer
 			err = json.Unmarshal(parentJSON, &parent)
@@ -413,7 +502,35 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryService", err))
 				}
 			}
-			return (*EchoServer).Publish(&parent, ctx, registry, username, password, tags, latest, platforms, cosignKey, cosignPassword, sign, registryService)
+			var workflowRef string
+			if inputArgs["workflowRef"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["workflowRef"]), &workflowRef)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg workflowRef", err))
+				}
+			}
+			var invocationId string
+			if inputArgs["invocationId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["invocationId"]), &invocationId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg invocationId", err))
+				}
+			}
+			return (*EchoServer).Publish(&parent, ctx, registry, username, password, tags, latest, platforms, cosignKey, cosignPassword, sign, registryService, workflowRef, invocationId)
+		case "Sbom":
+			var parent EchoServer
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var platform dagger.Platform
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			return (*EchoServer).Sbom(&parent, ctx, platform)
 		case "Smoke":
 			var parent EchoServer
 			err = json.Unmarshal(parentJSON, &parent)
@@ -421,6 +538,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*EchoServer).Smoke(&parent, ctx)
+		case "Tarball":
+			var parent EchoServer
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var platforms []string
+			if inputArgs["platforms"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platforms"]), &platforms)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platforms", err))
+				}
+			}
+			return (*EchoServer).Tarball(&parent, ctx, platforms)
 		case "Test":
 			var parent EchoServer
 			err = json.Unmarshal(parentJSON, &parent)
@@ -488,6 +619,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				err = json.Unmarshal([]byte(inputArgs["registryImage"]), &registryImage)
 				if err != nil {
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryImage", err))
+				}
+			}
+			var craneImage string
+			if inputArgs["craneImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["craneImage"]), &craneImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg craneImage", err))
+				}
+			}
+			var syftImage string
+			if inputArgs["syftImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["syftImage"]), &syftImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg syftImage", err))
+				}
+			}
+			var kyvernoImage string
+			if inputArgs["kyvernoImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["kyvernoImage"]), &kyvernoImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg kyvernoImage", err))
 				}
 			}
 			var vetFlags []string
@@ -630,7 +782,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
 				}
 			}
-			return New(source, repo, builderImage, runtimeImage, gitImage, cosignImage, registryImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
+			return New(source, repo, builderImage, runtimeImage, gitImage, cosignImage, registryImage, craneImage, syftImage, kyvernoImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 
+	"dagger/echo-server/failure"
 	"dagger/echo-server/gobuild"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/platform"
 )
 
-// srcDir is where the echo server's module is mounted in the builder.
-const srcDir = "/src"
+// Paths in the builder: the echo server's module, and the binary built.
+const (
+	srcDir    = "/src"
+	binaryOut = "/out/echo-server"
+)
 
 // goContainer is the builder image with the sources and the Go module and
 // build caches mounted.
@@ -33,10 +37,18 @@ func (m *EchoServer) test(ctx context.Context) (string, error) {
 	return run(ctx, "go test", m.goContainer(), gobuild.Test(m.TestFlags))
 }
 
+// goVersion is the builder's Go version as `go env GOVERSION` prints it,
+// e.g. go1.26.8: the stdlib version the SBOM must name.
+func (m *EchoServer) goVersion(ctx context.Context) (string, error) {
+	return run(ctx, "go env GOVERSION", m.goContainer(), []string{"go", "env", "GOVERSION"})
+}
+
 // binary cross-compiles the static binary for p on the engine's platform.
-func (m *EchoServer) binary(p platform.Platform, meta *metadata) (*dagger.File, error) {
-	const out = "/out/echo-server"
-	args, err := gobuild.Build(meta.stamp, m.Ldflags, m.BuildFlags, out)
+// A non-empty fresh compiles it again from scratch, bypassing both the
+// engine's cache (fresh is a nonce) and Go's build cache: check uses it to
+// prove that a rebuild gives the same bytes.
+func (m *EchoServer) binary(ctx context.Context, p platform.Platform, meta *metadata, fresh string) (*dagger.File, error) {
+	args, err := gobuild.Build(meta.stamp, m.Ldflags, m.BuildFlags, binaryOut)
 	if err != nil {
 		return nil, err
 	}
@@ -44,26 +56,45 @@ func (m *EchoServer) binary(p platform.Platform, meta *metadata) (*dagger.File, 
 	for _, kv := range p.GoEnv() {
 		ctr = ctr.WithEnvVariable(kv[0], kv[1])
 	}
-	return ctr.WithExec(args).File(out), nil
+	if fresh != "" {
+		ctr = ctr.
+			WithEnvVariable("GOCACHE", "/tmp/go-build-fresh").
+			WithEnvVariable("ECHO_SERVER_REBUILD", fresh)
+	}
+	built, err := ctr.WithExec(args).Sync(ctx)
+	if err != nil {
+		return nil, stepError("go build ("+p.String()+")", err)
+	}
+	return built.File(binaryOut), nil
 }
 
-// run executes args in ctr and returns the combined output; a non-zero exit
-// is an error that carries that output, so a failing step shows why. A
-// failure is not cached: the next call runs the step again.
+// run executes args in ctr and returns the combined output. A non-zero exit
+// is an error that names the step and quotes the telling part of its output,
+// so the last line a user reads says what failed. A failure is not cached:
+// the next call runs the step again.
 func run(ctx context.Context, step string, ctr *dagger.Container, args []string) (string, error) {
 	out, err := ctr.WithExec(args).CombinedOutput(ctx)
 	if err != nil {
-		return "", fmt.Errorf("%s failed: %w", step, withOutput(err))
+		return "", stepError(step, err)
 	}
 	return out, nil
 }
 
-// withOutput adds the output of a failed command to err, so that a failing
-// build shows the compiler's message.
-func withOutput(err error) error {
+// stepError explains the failure of a command: the step and the excerpt of
+// its output for a non-zero exit, else the engine's error.
+func stepError(step string, err error) error {
 	var exec *dagger.ExecError
 	if errors.As(err, &exec) {
-		return fmt.Errorf("%w\n%s%s", err, exec.Stdout, exec.Stderr)
+		return failure.Step(step, exec.Stdout+exec.Stderr)
 	}
-	return err
+	return fmt.Errorf("%s: %w", step, err)
+}
+
+// execOutput is the output of a failed command, "" for any other error.
+func execOutput(err error) string {
+	var exec *dagger.ExecError
+	if errors.As(err, &exec) {
+		return exec.Stdout + exec.Stderr
+	}
+	return ""
 }

@@ -5,18 +5,22 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"dagger/echo-server/imagespec"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/platform"
 )
 
-// image assembles the runtime image for p: the pinned base, an unprivileged
-// account, the static binary owned by root, a numeric USER, the binary as
-// entrypoint, an exec-form healthcheck and the labels. Nothing runs inside
-// the target platform, so no emulation is needed.
-func (m *EchoServer) image(ctx context.Context, p platform.Platform, meta *metadata) (*dagger.Container, error) {
-	bin, err := m.binary(p, meta)
+// image assembles the runtime image for p: the pinned base plus ONE layer
+// holding everything the pipeline adds (the unprivileged account in
+// /etc/passwd and /etc/group, the static binary owned by root), with every
+// timestamp set to the commit time so the layer has the same bytes on every
+// build; then config only: a numeric USER, the binary as entrypoint, an
+// exec-form healthcheck and the labels. Nothing runs inside the target
+// platform, so no emulation is needed. fresh is passed to binary.
+func (m *EchoServer) image(ctx context.Context, p platform.Platform, meta *metadata, fresh string) (*dagger.Container, error) {
+	bin, err := m.binary(ctx, p, meta, fresh)
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +50,14 @@ func (m *EchoServer) image(ctx context.Context, p platform.Platform, meta *metad
 		return nil, err
 	}
 
-	root := dagger.ContainerWithNewFileOpts{Permissions: 0o644, Owner: "0:0"}
+	// Paths in a directory are relative; the layer lands on "/".
+	layer := dag.Directory().
+		WithNewFile("etc/passwd", passwd, dagger.DirectoryWithNewFileOpts{Permissions: 0o644}).
+		WithNewFile("etc/group", group, dagger.DirectoryWithNewFileOpts{Permissions: 0o644}).
+		WithFile(strings.TrimPrefix(imagespec.BinaryPath, "/"), bin, dagger.DirectoryWithFileOpts{Permissions: imagespec.BinaryMode, Owner: "0:0"}).
+		WithTimestamps(int(meta.epoch.Unix()))
 	img := base.
-		WithNewFile("/etc/passwd", passwd, root).
-		WithNewFile("/etc/group", group, root).
-		WithFile(imagespec.BinaryPath, bin, dagger.ContainerWithFileOpts{Permissions: imagespec.BinaryMode, Owner: "0:0"}).
+		WithDirectory("/", layer).
 		WithUser(user.Spec()).
 		WithEntrypoint(imagespec.Entrypoint()).
 		WithExposedPort(imagespec.Port).
@@ -66,7 +73,7 @@ func (m *EchoServer) image(ctx context.Context, p platform.Platform, meta *metad
 	}
 	img, err = img.Sync(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("build the %s image: %w", p, withOutput(err))
+		return nil, stepError("assemble the "+p.String()+" image", err)
 	}
 	return img, nil
 }

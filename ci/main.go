@@ -1,27 +1,36 @@
 // Echo-server image pipeline: vets, tests and builds the echo server,
 // assembles a hardened runtime image, smoke-tests it as a service, then
-// publishes it multi-arch and signs it with cosign.
+// publishes it multi-arch as a reproducible release, signs it and attaches a
+// signed SBOM and SLSA provenance, all verified.
 //
 // The steps, each a function (dagger call --help lists them):
 //
 //  1. vet, test, binary: in the Go builder image, with module and build caches.
 //  2. build: runs 1 concurrently, then assembles the alpine runtime image:
-//     non-root numeric user, exec-form healthcheck, OCI labels from git.
+//     non-root numeric user, exec-form healthcheck, OCI labels from git, and
+//     one added layer stamped with the commit time.
 //  3. smoke: starts that image as a service (its healthcheck must pass),
 //     checks its echo answers and its config against the production checklist.
-//  4. publish: gates on 1-3, pushes one multi-platform index, signs its digest
-//     with cosign and verifies the signature.
-//  5. check: 1-4 against a throwaway registry with a throwaway key: what CI
-//     runs on every change, and what a laptop runs before pushing.
+//  4. tarball: the release, a normalised multi-platform OCI archive whose
+//     timestamps are the commit time: the same commit gives the same digest.
+//  5. sbom, provenance: an SPDX SBOM per platform (syft) and the SLSA v1
+//     provenance of a release digest.
+//  6. publish: gates on 1-3, pushes the release of 4 with crane under every
+//     tag and checks the digest the registry serves, signs it with cosign,
+//     attests 5 and verifies every signature and attestation.
+//  7. policy: the Kyverno admission policy that admits only images signed
+//     and attested by this pipeline.
+//  8. check: 1-7 against a throwaway registry with a throwaway key, plus a
+//     rebuild from scratch that must give the same digest and Kyverno run
+//     against signed, unsigned and foreign-key images: what CI runs on every
+//     change, and what a laptop runs before pushing.
 package main
 
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"strconv"
-	"strings"
 
+	"dagger/echo-server/failure"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/platform"
 	"dagger/echo-server/ref"
@@ -29,7 +38,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// EchoServer builds, checks, publishes and signs the echo-server image.
 type EchoServer struct {
 	// +private
 	Source *dagger.Directory
@@ -46,6 +54,12 @@ type EchoServer struct {
 	CosignImage string
 	// +private
 	RegistryImage string
+	// +private
+	CraneImage string
+	// +private
+	SyftImage string
+	// +private
+	KyvernoImage string
 
 	// +private
 	VetFlags []string
@@ -104,7 +118,7 @@ func New(
 	// commit time, dirtiness and origin remote that the labels and version
 	// come from. Without a .git those say "unknown" and a warning is logged.
 	// +defaultPath="/"
-	// +ignore=["image.tar", "bin/", "echo-server/echo-server", "**/*.test", "**/*.out"]
+	// +ignore=[".env", "image.tar", "release.tar", "bin/", "echo-server/echo-server", "ci/hack/bindings/bindings", "**/*.test", "**/*.out"]
 	repo *dagger.Directory,
 	// Go toolchain image that vets, tests and compiles.
 	// +optional
@@ -126,6 +140,18 @@ func New(
 	// +optional
 	// +default="registry:3.1.1@sha256:1be55279f18a2fe1a74edf2664cac61c1bea305b7b4642dab412e7affdcb3e33"
 	registryImage string,
+	// Image with crane, which pushes the release and reads its digest back.
+	// +optional
+	// +default="gcr.io/go-containerregistry/crane:v0.22.1@sha256:1f968817b95790bed063f71175aa6b8ff879fa17064020415f3e18bb6e6a36e1"
+	craneImage string,
+	// Image with syft, which writes the SBOM of every platform.
+	// +optional
+	// +default="anchore/syft:v1.50.0@sha256:1288ea4c8b38767b4e620c1e312c8cb26b6e887a99b4f07ab6cd19fc6f225026"
+	syftImage string,
+	// Image with the Kyverno CLI, with which check proves the admission policy.
+	// +optional
+	// +default="ghcr.io/kyverno/kyverno-cli:v1.19.1@sha256:ced7b2be0b04250cabfe695f15307f69eb715fe23234816388af4f3812915b2a"
+	kyvernoImage string,
 	// Extra go vet flags, e.g. --vet-flags=-x.
 	// +optional
 	vetFlags []string,
@@ -205,6 +231,9 @@ func New(
 		GitImage:            gitImage,
 		CosignImage:         cosignImage,
 		RegistryImage:       registryImage,
+		CraneImage:          craneImage,
+		SyftImage:           syftImage,
+		KyvernoImage:        kyvernoImage,
 		VetFlags:            vetFlags,
 		TestFlags:           testFlags,
 		Ldflags:             ldflags,
@@ -231,13 +260,15 @@ func New(
 // Vet runs go vet on the echo server and returns its output.
 // +check
 func (m *EchoServer) Vet(ctx context.Context) (string, error) {
-	return m.vet(ctx)
+	out, err := m.vet(ctx)
+	return out, failure.Final(err)
 }
 
 // Test runs the echo server's tests and returns their output.
 // +check
 func (m *EchoServer) Test(ctx context.Context) (string, error) {
-	return m.test(ctx)
+	out, err := m.test(ctx)
+	return out, failure.Final(err)
 }
 
 // Binary compiles the static echo-server binary, stamped with the version,
@@ -248,27 +279,22 @@ func (m *EchoServer) Binary(
 	// +optional
 	platform dagger.Platform,
 ) (*dagger.File, error) {
-	p, meta, err := m.resolve(ctx, platform)
-	if err != nil {
-		return nil, err
-	}
-	return m.binary(p, meta)
+	bin, err := m.binaryFor(ctx, platform)
+	return bin, failure.Final(err)
 }
 
 // Build runs vet, test and the binary build concurrently, then assembles the
 // runtime image: the pinned alpine base, a non-root numeric user, the binary
-// owned by root, an exec-form healthcheck and OCI labels from git.
+// owned by root, an exec-form healthcheck and OCI labels from git. For
+// export, as-service or terminal; the reproducible artifact is tarball.
 func (m *EchoServer) Build(
 	ctx context.Context,
 	// Target platform, e.g. linux/arm64 (default: the engine's platform).
 	// +optional
 	platform dagger.Platform,
 ) (*dagger.Container, error) {
-	p, meta, err := m.resolve(ctx, platform)
-	if err != nil {
-		return nil, err
-	}
-	return m.build(ctx, p, meta)
+	img, err := m.buildFor(ctx, platform)
+	return img, failure.Final(err)
 }
 
 // Smoke starts the built image as a service, which waits for its healthcheck
@@ -276,21 +302,92 @@ func (m *EchoServer) Build(
 // the answers and the image config against the production checklist.
 // +check
 func (m *EchoServer) Smoke(ctx context.Context) (string, error) {
-	p, meta, err := m.resolve(ctx, "")
-	if err != nil {
-		return "", err
-	}
-	img, err := m.build(ctx, p, meta)
-	if err != nil {
-		return "", err
-	}
-	return m.smoke(ctx, img, meta)
+	out, err := m.smokeNative(ctx)
+	return out, failure.Final(err)
+}
+
+// Tarball gates (vet, test, a build for every platform) and returns the
+// release as a multi-platform OCI archive: every timestamp in it is the
+// commit time, so the same commit gives the same bytes and the same index
+// digest anywhere. It is exactly what publish pushes; its index digest is
+// in index.json (crane digest --tarball, or the publish output).
+func (m *EchoServer) Tarball(
+	ctx context.Context,
+	// Platforms of the image index (default: linux/amd64 and linux/arm64).
+	// +optional
+	platforms []string,
+) (*dagger.File, error) {
+	f, err := m.tarball(ctx, platforms)
+	return f, failure.Final(err)
+}
+
+// Sbom returns the SPDX JSON SBOM of one platform's image of the release, as
+// syft finds it: the Go modules and stdlib version of the binary and the
+// base image's packages. Publish attaches the same document, signed.
+func (m *EchoServer) Sbom(
+	ctx context.Context,
+	// Platform of the image, e.g. linux/arm64 (default: the engine's platform).
+	// +optional
+	platform dagger.Platform,
+) (*dagger.File, error) {
+	f, err := m.sbomFor(ctx, platform)
+	return f, failure.Final(err)
+}
+
+// Provenance returns the SLSA v1 provenance of a release digest as an in-toto
+// statement: what was built (source repository, commit, ref, tags,
+// platforms), how (the pinned images by digest, the go build flags) and by
+// whom. Publish attaches its predicate to the index digest, signed.
+func (m *EchoServer) Provenance(
+	ctx context.Context,
+	// The release's image index digest, sha256:<64 hex> (publish prints it).
+	digest string,
+	// The subject's name: the repository, e.g. ghcr.io/acme/echo-server.
+	// +optional
+	// +default="echo-server"
+	repository string,
+	// Tags of the release (default: the version and the full commit SHA).
+	// +optional
+	tags []string,
+	// Platforms of the image index (default: linux/amd64 and linux/arm64).
+	// +optional
+	platforms []string,
+	// GITHUB_WORKFLOW_REF of the GitHub Actions run that builds, which becomes
+	// the builder id; empty outside GitHub Actions.
+	// +optional
+	workflowRef string,
+	// Identifier of this build, e.g. the URL of the CI run (default: random).
+	// +optional
+	invocationId string,
+) (*dagger.File, error) {
+	f, err := m.provenanceFor(ctx, digest, repository, tags, platforms, workflowRef, invocationId)
+	return f, failure.Final(err)
+}
+
+// Policy renders the Kyverno ClusterPolicy that admits a pod's image of the
+// repository only when it carries this pipeline's cosign signature and SLSA
+// provenance, both verified with the public key.
+func (m *EchoServer) Policy(
+	ctx context.Context,
+	// Image repository the policy guards, e.g. ghcr.io/acme/echo-server.
+	repository string,
+	// The cosign public key (cosign.pub), e.g. file:cosign.pub.
+	publicKey *dagger.File,
+	// Source repository the provenance must name, an https URL (default: the
+	// source label, from the origin remote or --source-url).
+	// +optional
+	sourceRepository string,
+) (*dagger.File, error) {
+	f, err := m.policyFor(ctx, repository, publicKey, sourceRepository)
+	return f, failure.Final(err)
 }
 
 // Publish gates the release (vet, test, a build for every platform and a
-// smoke test), pushes one multi-platform image index under every tag, signs
-// the pushed digest with cosign and verifies the signature. It returns the
-// image by digest, then one line per tag.
+// smoke test), pushes the reproducible multi-platform release with crane
+// under every tag and checks the digest the registry serves, signs that
+// digest with cosign, attaches a signed SBOM per platform and a signed SLSA
+// provenance, and verifies every signature. It prints the image by digest,
+// one line per tag, then one line per verified attestation.
 // +cache="never"
 func (m *EchoServer) Publish(
 	ctx context.Context,
@@ -317,7 +414,8 @@ func (m *EchoServer) Publish(
 	// Password of the cosign private key, e.g. env:COSIGN_PASSWORD.
 	// +optional
 	cosignPassword *dagger.Secret,
-	// Sign the pushed digest; --sign=false publishes unsigned, on purpose.
+	// Sign the pushed digest and attach the SBOMs and provenance;
+	// --sign=false publishes unsigned and unattested, on purpose.
 	// +optional
 	// +default=true
 	sign bool,
@@ -325,88 +423,104 @@ func (m *EchoServer) Publish(
 	// --registry-service tcp://localhost:5000 --registry localhost:5000/echo-server.
 	// +optional
 	registryService *dagger.Service,
+	// GITHUB_WORKFLOW_REF of the GitHub Actions run, which becomes the
+	// provenance's builder id; empty outside GitHub Actions.
+	// +optional
+	workflowRef string,
+	// Identifier of this build in the provenance, e.g. the URL of the CI run
+	// (default: random).
+	// +optional
+	invocationId string,
 ) (string, error) {
+	out, err := m.publish(ctx, registry, username, password, releaseOptions{
+		tags: tags, latest: latest, key: cosignKey, keyPassword: cosignPassword, sign: sign,
+		workflowRef: workflowRef, invocationID: invocationId,
+	}, platforms, registryService)
+	return out, failure.Final(err)
+}
+
+// Check runs everything a release does against a throwaway registry started
+// as a service, with a cosign key pair made for the run: the gate, the
+// multi-platform publish, signing, attestations and their verification; then
+// it rebuilds the release from scratch and requires the same digest, pulls
+// the index back by digest and checks every platform's image config, checks
+// what the SBOM and provenance say, and runs Kyverno against the signed
+// image, an unsigned copy and a foreign key. Green here means a real publish
+// would be green.
+// +check
+func (m *EchoServer) Check(ctx context.Context) (string, error) {
+	out, err := m.check(ctx)
+	return out, failure.Final(err)
+}
+
+// binaryFor compiles the binary of an optional platform.
+func (m *EchoServer) binaryFor(ctx context.Context, target dagger.Platform) (*dagger.File, error) {
+	p, meta, err := m.resolve(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	return m.binary(ctx, p, meta, "")
+}
+
+// buildFor gates and assembles the image of an optional platform.
+func (m *EchoServer) buildFor(ctx context.Context, target dagger.Platform) (*dagger.Container, error) {
+	p, meta, err := m.resolve(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	images, err := m.gate(ctx, meta, []platform.Platform{p})
+	if err != nil {
+		return nil, err
+	}
+	return images[0].image, nil
+}
+
+// smokeNative builds the image of the engine's platform and smoke-tests it.
+func (m *EchoServer) smokeNative(ctx context.Context) (string, error) {
+	p, meta, err := m.resolve(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	images, err := m.gate(ctx, meta, []platform.Platform{p})
+	if err != nil {
+		return "", err
+	}
+	return m.smoke(ctx, images[0].image, meta)
+}
+
+// publish validates the publish arguments, before anything is built, and
+// releases.
+func (m *EchoServer) publish(ctx context.Context, registry, username string, password *dagger.Secret, opts releaseOptions, platforms []string, registryService *dagger.Service) (string, error) {
 	repo, err := ref.ParseRepository(registry)
 	if err != nil {
 		return "", err
 	}
-	ps, err := platformsOrDefault(platforms)
-	if err != nil {
+	if opts.platforms, err = platformsOrDefault(platforms); err != nil {
 		return "", err
 	}
-	if sign && cosignKey == nil {
+	if opts.sign && opts.key == nil {
 		return "", fmt.Errorf("publish %s: signing needs a key: pass --cosign-key env:COSIGN_KEY (and --cosign-password env:COSIGN_PASSWORD), or --sign=false to publish unsigned", repo)
 	}
 	if (username == "") != (password == nil) {
 		return "", fmt.Errorf("publish %s: registry credentials need both --username and --password (or neither)", repo)
 	}
-	if sign && password == nil && registryService == nil {
-		return "", fmt.Errorf("publish %s: cosign pushes the signature and needs the registry's credentials: pass --username and --password env:REGISTRY_TOKEN (or --sign=false)", repo)
+	if password == nil && registryService == nil {
+		return "", fmt.Errorf("publish %s: crane pushes the release and cosign its signature: both need the registry's credentials: pass --username and --password env:REGISTRY_TOKEN", repo)
 	}
 	meta, err := m.metadata(ctx)
 	if err != nil {
 		return "", err
 	}
-	dest := destination{push: repo, sign: repo}
+	dest := destination{push: repo, tools: repo}
 	if registryService != nil {
 		dest = serviceDestination(repo, registryService)
 	}
 	dest.username, dest.password = username, password
-	rel, err := m.release(ctx, meta, dest, releaseOptions{
-		tags: tags, latest: latest, platforms: ps,
-		key: cosignKey, keyPassword: cosignPassword, sign: sign,
-	})
+	rel, err := m.release(ctx, meta, dest, opts)
 	if err != nil {
 		return "", err
 	}
 	return rel.String(), nil
-}
-
-// Check runs everything a release does against a throwaway registry started
-// as a service, with a cosign key pair made for the run: the gate, the
-// multi-platform publish, signing and verification; then it pulls the index
-// back by digest and checks every platform's image config against the
-// production checklist. Green here means a real publish would be green.
-// +check
-func (m *EchoServer) Check(ctx context.Context) (string, error) {
-	registry, err := dag.Container().From(m.RegistryImage).
-		WithExposedPort(registryPort).
-		AsService().
-		Start(ctx)
-	if err != nil {
-		return "", fmt.Errorf("start the throwaway registry %s: %w", m.RegistryImage, err)
-	}
-	defer func() {
-		if _, err := registry.Stop(context.WithoutCancel(ctx)); err != nil {
-			slog.Warn("stop the throwaway registry", "err", err)
-		}
-	}()
-
-	key, keyPassword, err := m.throwawayKey(ctx)
-	if err != nil {
-		return "", err
-	}
-	meta, err := m.metadata(ctx)
-	if err != nil {
-		return "", err
-	}
-	var tags []string // the release's defaults: version and commit
-	if meta.git.Commit == "" {
-		tags = []string{checkTag} // no checkout: nothing to derive them from
-	}
-	dest := serviceDestination(ref.Repository{Host: "localhost:" + strconv.Itoa(registryPort), Path: checkRepository}, registry)
-	platforms := platform.Default()
-	rel, err := m.release(ctx, meta, dest, releaseOptions{
-		tags: tags, platforms: platforms, key: key, keyPassword: keyPassword, sign: true,
-	})
-	if err != nil {
-		return "", err
-	}
-	report, err := m.checkPublished(ctx, meta, dest, rel, platforms)
-	if err != nil {
-		return "", err
-	}
-	return rel.String() + "\n" + strings.Join(report, "\n"), nil
 }
 
 // resolve returns the platform of a build (default: the engine's) and the
@@ -418,15 +532,6 @@ func (m *EchoServer) resolve(ctx context.Context, p dagger.Platform) (platform.P
 	}
 	meta, err := m.metadata(ctx)
 	return target, meta, err
-}
-
-// build gates and assembles the image of one platform.
-func (m *EchoServer) build(ctx context.Context, p platform.Platform, meta *metadata) (*dagger.Container, error) {
-	images, err := m.gate(ctx, meta, []platformImage{{platform: p}})
-	if err != nil {
-		return nil, err
-	}
-	return images[0].image, nil
 }
 
 // platform resolves an optional platform argument, defaulting to the engine's.
@@ -449,25 +554,38 @@ func platformsOrDefault(list []string) ([]platform.Platform, error) {
 	return platform.ParseList(list)
 }
 
-// gate runs vet and test once and builds an image for every platform, all
-// concurrently; the first failure cancels the rest and is returned with the
-// failing step's output.
-func (m *EchoServer) gate(ctx context.Context, meta *metadata, images []platformImage) ([]platformImage, error) {
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := m.vet(gctx); return err })
-	g.Go(func() error { _, err := m.test(gctx); return err })
-	for i := range images {
-		g.Go(func() error {
-			img, err := m.image(gctx, images[i].platform, meta)
-			images[i].image = img
-			return err
-		})
-	}
-	return images, g.Wait()
-}
-
 // platformImage is the runtime image of one platform.
 type platformImage struct {
 	platform platform.Platform
 	image    *dagger.Container
+}
+
+// gate runs vet and test once and builds an image for every platform, all
+// concurrently; the first failure cancels the rest and is returned with the
+// failing step's output.
+func (m *EchoServer) gate(ctx context.Context, meta *metadata, platforms []platform.Platform) ([]platformImage, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := m.vet(gctx); return err })
+	g.Go(func() error { _, err := m.test(gctx); return err })
+	var images []platformImage
+	g.Go(func() (err error) {
+		images, err = m.images(gctx, meta, platforms, "")
+		return err
+	})
+	return images, g.Wait()
+}
+
+// images builds the image of every platform concurrently; fresh is passed
+// to binary.
+func (m *EchoServer) images(ctx context.Context, meta *metadata, platforms []platform.Platform, fresh string) ([]platformImage, error) {
+	images := make([]platformImage, len(platforms))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, p := range platforms {
+		images[i].platform = p
+		g.Go(func() (err error) {
+			images[i].image, err = m.image(gctx, p, meta, fresh)
+			return err
+		})
+	}
+	return images, g.Wait()
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
+	"dagger/echo-server/gitlog"
 	"dagger/echo-server/gobuild"
 	"dagger/echo-server/labels"
 
@@ -21,6 +21,19 @@ type metadata struct {
 	git    labels.Git
 	labels map[string]string
 	stamp  gobuild.Stamp
+	// epoch is every timestamp of the release: the commit time, or the
+	// Unix epoch without a checkout, so the same commit gives the same
+	// bytes.
+	epoch time.Time
+}
+
+// source is the source repository's web address (the source label), ""
+// when it is unknown.
+func (meta *metadata) source() string {
+	if s := meta.labels[labels.Prefix+"source"]; s != "unknown" {
+		return s
+	}
+	return ""
 }
 
 // metadata reads the checkout and derives the labels and version stamp.
@@ -35,14 +48,22 @@ func (m *EchoServer) metadata(ctx context.Context) (*metadata, error) {
 		}
 	}
 	meta := m.labelMeta()
+	if meta.BaseImage, err = pinned(ctx, m.RuntimeImage); err != nil {
+		return nil, err
+	}
 	lbls, err := labels.Build(g, meta)
 	if err != nil {
 		return nil, err
+	}
+	epoch := time.Unix(0, 0).UTC()
+	if !g.CommitTime.IsZero() {
+		epoch = g.CommitTime.UTC()
 	}
 	return &metadata{
 		meta:   meta,
 		git:    g,
 		labels: lbls,
+		epoch:  epoch,
 		stamp: gobuild.Stamp{
 			Version: labels.Version(g),
 			Commit:  lbls[labels.Prefix+"revision"],
@@ -72,8 +93,21 @@ func (m *EchoServer) labelMeta() labels.Meta {
 			*o.field = o.value
 		}
 	}
-	meta.BaseImage = m.RuntimeImage
 	return meta
+}
+
+// pinned is image by digest: as given when it names one, else with the
+// digest the engine resolved its tag to (so the base.digest label is never
+// unknown, and the provenance names every image by digest).
+func pinned(ctx context.Context, image string) (string, error) {
+	if strings.Contains(image, "@") {
+		return image, nil
+	}
+	ref, err := dag.Container().From(image).ImageRef(ctx)
+	if err != nil {
+		return "", fmt.Errorf("resolve the digest of %s: %w", image, err)
+	}
+	return ref, nil
 }
 
 // gitFacts reads the checkout: commit, ref and dirtiness from the git API,
@@ -133,22 +167,19 @@ func (m *EchoServer) gitLog(ctx context.Context) (time.Time, []string, error) {
 	git := dag.Container().From(m.GitImage).
 		WithMountedDirectory("/repo", m.Repo).
 		WithWorkdir("/repo")
-	gitCmd := func(args ...string) []string {
-		return append([]string{"git", "-c", "safe.directory=*"}, args...)
-	}
-	out, err := git.WithExec(gitCmd("log", "-1", "--format=%ct", "HEAD")).Stdout(ctx)
+	out, err := git.WithExec(gitlog.CommitTimeCommand()).Stdout(ctx)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("read the commit time with git: %w", withOutput(err))
+		return time.Time{}, nil, stepError("read the commit time with git", err)
 	}
-	sec, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+	commitTime, err := gitlog.ParseCommitTime(out)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("read the commit time with git: unexpected output %q", out)
+		return time.Time{}, nil, fmt.Errorf("read the commit time with git: %w", err)
 	}
-	out, err = git.WithExec(gitCmd("tag", "--points-at", "HEAD")).Stdout(ctx)
+	out, err = git.WithExec(gitlog.TagsCommand()).Stdout(ctx)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("list the tags at HEAD with git: %w", withOutput(err))
+		return time.Time{}, nil, stepError("list the tags at HEAD with git", err)
 	}
-	return time.Unix(sec, 0).UTC(), strings.Fields(out), nil
+	return commitTime, gitlog.ParseTags(out), nil
 }
 
 // originURL returns the origin remote's URL from .git/config, "" if none

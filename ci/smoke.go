@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dagger/echo-server/checklist"
+	"dagger/echo-server/failure"
 	"dagger/echo-server/imagespec"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/labels"
@@ -29,7 +30,11 @@ func (m *EchoServer) smoke(ctx context.Context, img *dagger.Container, meta *met
 	// ours alone, so that stopping it cannot stop another check's.
 	svc, err := img.WithEnvVariable("SMOKE_RUN", rand.Text()).AsService().Start(ctx)
 	if err != nil {
-		return "", fmt.Errorf("smoke: the service did not start or its healthcheck did not pass: %w", withOutput(err))
+		out := execOutput(err)
+		if out == "" {
+			out = err.Error()
+		}
+		return "", failure.Service("echo-server:"+meta.stamp.Version, out)
 	}
 	defer func() {
 		if _, err := svc.Stop(context.WithoutCancel(ctx)); err != nil {
@@ -43,7 +48,7 @@ func (m *EchoServer) smoke(ctx context.Context, img *dagger.Container, meta *met
 	health := smoke.Case{Name: "health", Method: "GET", Target: smoke.HealthPath}
 	body, err := client.WithExec(health.Wget(base)).Stdout(ctx)
 	if err != nil {
-		return "", fmt.Errorf("smoke: GET %s: %w", smoke.HealthPath, withOutput(err))
+		return "", stepError("smoke GET "+smoke.HealthPath, err)
 	}
 	if err := smoke.CheckHealth(body); err != nil {
 		return "", err
@@ -53,7 +58,7 @@ func (m *EchoServer) smoke(ctx context.Context, img *dagger.Container, meta *met
 	for _, c := range smoke.Cases() {
 		body, err := client.WithExec(c.Wget(base)).Stdout(ctx)
 		if err != nil {
-			return "", fmt.Errorf("smoke %s (%s %s): %w", c.Name, c.Method, c.Target, withOutput(err))
+			return "", stepError(fmt.Sprintf("smoke %s (%s %s)", c.Name, c.Method, c.Target), err)
 		}
 		if err := c.Check(body); err != nil {
 			return "", err
@@ -103,7 +108,7 @@ func (m *EchoServer) inspect(ctx context.Context, img *dagger.Container, labelKe
 			WithExec([]string{"stat", "-c", "%u %g %a", mnt + imagespec.BinaryPath}).
 			Stdout(ctx)
 		if err != nil {
-			return fmt.Errorf("inspect %s: %w", imagespec.BinaryPath, withOutput(err))
+			return stepError("inspect "+imagespec.BinaryPath, err)
 		}
 		got.Binary, err = checklist.ParseStat(imagespec.BinaryPath, out)
 		return err

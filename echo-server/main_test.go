@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"echo-server/internal/refused"
 	"echo-server/internal/shutdowntest"
 )
 
@@ -297,13 +298,16 @@ func TestServeAndHealthcheck(t *testing.T) {
 }
 
 func TestHealthcheckUnhealthy(t *testing.T) {
-	// A port nothing listens on: bound, then released.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := refused.Addr(t)
+	// A listener that is never served: the probe connects, and no answer
+	// comes before its timeout.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	defer silent.Close()
+	silentURL := "http://" + silent.Addr().String() + "/healthz"
+	_, port, _ := net.SplitHostPort(addr)
 
 	tests := []struct {
 		env  []string
@@ -312,6 +316,10 @@ func TestHealthcheckUnhealthy(t *testing.T) {
 	}{
 		{nil, []string{"healthcheck", "-listen", addr},
 			"unhealthy: http://" + addr + "/healthz: dial tcp " + addr + ": connect: connection refused"},
+		{[]string{"LISTEN_ADDR=" + addr}, []string{"healthcheck"},
+			"unhealthy: http://" + addr + "/healthz: dial tcp " + addr + ": connect: connection refused"},
+		{[]string{"PORT=" + port}, []string{"healthcheck"},
+			"unhealthy: http://127.0.0.1:" + port + "/healthz: dial tcp 127.0.0.1:" + port + ": connect: connection refused"},
 		{[]string{"HEALTHCHECK_TIMEOUT=never"}, []string{"healthcheck"},
 			`unhealthy: invalid -timeout "never" (from HEALTHCHECK_TIMEOUT): want a positive duration such as 500ms, 5s or 1m`},
 		{nil, []string{"healthcheck", "-listen", ":0"},
@@ -323,6 +331,54 @@ func TestHealthcheckUnhealthy(t *testing.T) {
 		if got := both(t, tt.env, tt.args...); got != (result{1, "", tt.want + "\n"}) {
 			t.Errorf("echo-server %q with %q = %+v\nwant exit 1 and stderr %q", tt.args, tt.env, got, tt.want)
 		}
+	}
+
+	// The wording of a timeout is net/http's.
+	got := both(t, nil, "healthcheck", "-listen", silent.Addr().String(), "-timeout", "100ms")
+	if got.code != 1 || got.stdout != "" || !strings.HasPrefix(got.stderr, "unhealthy: "+silentURL+": ") ||
+		!strings.HasSuffix(got.stderr, "(Client.Timeout exceeded while awaiting headers)\n") {
+		t.Errorf("healthcheck of a server that never answers = %+v, want exit 1 and one line naming %s and the timeout", got, silentURL)
+	}
+}
+
+// TestListenFailure checks that a server that cannot listen exits 1 with one
+// error line, in the configured log format and at any log level.
+func TestListenFailure(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	addr := taken.Addr().String()
+	cause := "listen tcp " + addr + ": bind: address already in use"
+	tests := []struct {
+		env  []string
+		want *regexp.Regexp
+	}{
+		{nil, regexp.MustCompile(`^\{"time":"[^"]+","level":"ERROR","msg":"server failed","err":"` + regexp.QuoteMeta(cause) + `"\}\n$`)},
+		{[]string{"LOG_LEVEL=error"}, regexp.MustCompile(`^\{"time":"[^"]+","level":"ERROR","msg":"server failed","err":"` + regexp.QuoteMeta(cause) + `"\}\n$`)},
+		{[]string{"LOG_FORMAT=text"}, regexp.MustCompile(`^time=\S+ level=ERROR msg="server failed" err="` + regexp.QuoteMeta(cause) + `"\n$`)},
+	}
+	for _, tt := range tests {
+		got := runBinary(t, tt.env, "-listen", addr)
+		if got.code != 1 || got.stdout != "" || !tt.want.MatchString(got.stderr) {
+			t.Errorf("echo-server -listen %s with %q = %+v, want exit 1 and stderr matching %s", addr, tt.env, got, tt.want)
+		}
+	}
+}
+
+// TestLogLevel checks that -log-level drops the lines below it: at warn, a
+// server that starts and stops cleanly logs nothing.
+func TestLogLevel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got := runInProcess(ctx, nil, "-listen", "127.0.0.1:0", "-log-level", "warn")
+	if got != (result{0, "", ""}) {
+		t.Errorf("run at level warn = %+v, want exit 0 and no output", got)
+	}
+	got = runInProcess(ctx, nil, "-listen", "127.0.0.1:0", "-log-level", "info")
+	if got.code != 0 || !strings.Contains(got.stderr, `"msg":"listening"`) || !strings.Contains(got.stderr, `"msg":"stopped"`) {
+		t.Errorf("run at level info = %+v, want exit 0 and the listening and stopped lines", got)
 	}
 }
 

@@ -322,6 +322,8 @@ func TestParseStat(t *testing.T) {
 		{"0 0 4755\n", File{Path: binaryPath, UID: 0, GID: 0, Mode: 0o755 | fs.ModeSetuid}},
 		{"0 0 7777", File{Path: binaryPath, UID: 0, GID: 0, Mode: 0o777 | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky}},
 		{"2147483647 2147483647 0555", File{Path: binaryPath, UID: 2147483647, GID: 2147483647, Mode: 0o555}},
+		{"90 19 2555", File{Path: binaryPath, UID: 90, GID: 19, Mode: 0o555 | fs.ModeSetgid}},
+		{"9 0 1000", File{Path: binaryPath, UID: 9, GID: 0, Mode: fs.ModeSticky}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.out, func(t *testing.T) {

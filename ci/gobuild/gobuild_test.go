@@ -2,7 +2,6 @@ package gobuild
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -92,8 +91,9 @@ func TestBuild(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
-	if _, err := Build(Stamp{}, "", nil, "x"); err == nil || !strings.Contains(err.Error(), "main.version") {
-		t.Errorf("empty stamp: error = %v, want one naming main.version", err)
+	wantErr := `stamp main.version="": want a non-empty value without spaces or quotes`
+	if _, err := Build(Stamp{}, "", nil, "x"); err == nil || err.Error() != wantErr {
+		t.Errorf("empty stamp: error = %v, want %q", err, wantErr)
 	}
 }
 

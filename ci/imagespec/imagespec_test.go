@@ -1,6 +1,7 @@
 package imagespec
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,27 @@ func TestAddTo(t *testing.T) {
 			group:      alpineGroup + "docker-app:x:8080:\n",
 			wantPasswd: alpinePasswd + "docker-app:x:8080:8080::/nonexistent:/sbin/nologin\n",
 			wantGroup:  alpineGroup + "docker-app:x:8080:\n",
+		},
+		{
+			name:       "short and blank lines skipped",
+			user:       User{Name: "app", UID: 8080},
+			passwd:     "app:x\n\nroot:x:0:0:root:/root:/bin/sh\n",
+			group:      "app\n",
+			wantPasswd: "app:x\n\nroot:x:0:0:root:/root:/bin/sh\napp:x:8080:8080::/nonexistent:/sbin/nologin\n",
+			wantGroup:  "app\napp:x:8080:\n",
+		},
+		{
+			name:       "empty databases",
+			user:       User{Name: "app", UID: 8080},
+			wantPasswd: "app:x:8080:8080::/nonexistent:/sbin/nologin\n",
+			wantGroup:  "app:x:8080:\n",
+		},
+		{
+			name:    "group name taken with another id",
+			user:    User{Name: "app", UID: 8080},
+			passwd:  alpinePasswd,
+			group:   alpineGroup + "app:x:9000:\n",
+			wantErr: `/etc/group already has "app" with id 9000: choose another name or use id 9000`,
 		},
 		{
 			name:    "name taken with another id",
@@ -120,6 +142,11 @@ func TestHealthcheckValidate(t *testing.T) {
 	}{
 		{"defaults", func(*Healthcheck) {}, ""},
 		{"minutes", func(h *Healthcheck) { h.Interval = "1m30s" }, ""},
+		{"one millisecond", func(h *Healthcheck) { h.Timeout = "1ms" }, ""},
+		{"one retry", func(h *Healthcheck) { h.Retries = 1 }, ""},
+		{"under a millisecond", func(h *Healthcheck) { h.StartInterval = "999us" }, `healthcheck start interval "999us": want a duration of at least 1ms such as 30s or 1m30s`},
+		{"negative", func(h *Healthcheck) { h.Interval = "-30s" }, `healthcheck interval "-30s": want a duration of at least 1ms such as 30s or 1m30s`},
+		{"negative retries", func(h *Healthcheck) { h.Retries = -1 }, "healthcheck retries -1: want a whole number of at least 1"},
 		{"no unit", func(h *Healthcheck) { h.Interval = "30" }, `healthcheck interval "30": want a duration of at least 1ms such as 30s or 1m30s`},
 		{"too short", func(h *Healthcheck) { h.Timeout = "10us" }, `healthcheck timeout "10us": want a duration of at least 1ms such as 30s or 1m30s`},
 		{"empty start period", func(h *Healthcheck) { h.StartPeriod = "" }, `healthcheck start period "": want a duration of at least 1ms such as 30s or 1m30s`},
@@ -145,11 +172,58 @@ func TestHealthcheckValidate(t *testing.T) {
 }
 
 func TestHealthcheckIsExecFormOfTheBinary(t *testing.T) {
-	args := HealthcheckArgs()
-	if args[0] != BinaryPath || !strings.HasPrefix(args[0], "/") {
-		t.Errorf("healthcheck %q must run the installed binary by absolute path", args)
+	// The probe is the binary's healthcheck subcommand: without it the
+	// healthcheck would start a second server instead of probing the first.
+	want := []string{"/usr/local/bin/echo-server", "healthcheck"}
+	if got := HealthcheckArgs(); !slices.Equal(got, want) {
+		t.Errorf("HealthcheckArgs() = %q, want %q", got, want)
 	}
-	if e := Entrypoint(); len(e) != 1 || e[0] != BinaryPath {
-		t.Errorf("entrypoint %q, want [%s]", e, BinaryPath)
+	if got, want := Entrypoint(), []string{"/usr/local/bin/echo-server"}; !slices.Equal(got, want) {
+		t.Errorf("Entrypoint() = %q, want %q", got, want)
+	}
+}
+
+// TestImageContract pins the values README.md and the checklist promise.
+func TestImageContract(t *testing.T) {
+	if BinaryPath != "/usr/local/bin/echo-server" {
+		t.Errorf("BinaryPath = %q", BinaryPath)
+	}
+	if BinaryMode != 0o755 {
+		t.Errorf("BinaryMode = %o, want 755", BinaryMode)
+	}
+	if Port != 8080 {
+		t.Errorf("Port = %d, want 8080", Port)
+	}
+}
+
+func TestUserValidate(t *testing.T) {
+	tests := []struct {
+		user    User
+		wantErr string
+	}{
+		{User{Name: "docker-app", UID: 8080}, ""},
+		{User{Name: "_a", UID: 1}, ""},
+		{User{Name: "a" + strings.Repeat("b", 31), UID: 2147483646}, ""},
+		{User{Name: "app", UID: 65533}, ""},
+		{User{Name: "app", UID: 65535}, ""},
+		{User{Name: "app", UID: 0}, "uid 0: want a number from 1 to 2147483646 other than 65534 (nobody); 0 is root"},
+		{User{Name: "app", UID: -1}, "uid -1: want a number from 1 to 2147483646 other than 65534 (nobody); 0 is root"},
+		{User{Name: "app", UID: 65534}, "uid 65534: want a number from 1 to 2147483646 other than 65534 (nobody); 0 is root"},
+		{User{Name: "app", UID: 2147483647}, "uid 2147483647: want a number from 1 to 2147483646 other than 65534 (nobody); 0 is root"},
+		{User{Name: "", UID: 8080}, `user "": want 1-32 characters of a-z, 0-9, '_' or '-', starting with a letter or '_'`},
+		{User{Name: "-app", UID: 8080}, `user "-app": want 1-32 characters of a-z, 0-9, '_' or '-', starting with a letter or '_'`},
+		{User{Name: "a" + strings.Repeat("b", 32), UID: 8080}, `user "a` + strings.Repeat("b", 32) + `": want 1-32 characters of a-z, 0-9, '_' or '-', starting with a letter or '_'`},
+	}
+	for _, tt := range tests {
+		err := tt.user.Validate()
+		if tt.wantErr == "" {
+			if err != nil {
+				t.Errorf("%+v.Validate() = %v, want nil", tt.user, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != tt.wantErr {
+			t.Errorf("%+v.Validate() = %v, want %q", tt.user, err, tt.wantErr)
+		}
 	}
 }

@@ -38,23 +38,26 @@ type configParser struct {
 // next returns the next variable, with its section and key lowercased; a
 // variable without "=" has the value "". ok is false at the end of the text.
 func (p *configParser) next() (section, subsection, key, value string, ok bool) {
+	// (If statements rather than a switch, here and below: the conditions of
+	// case clauses are outside Go's coverage blocks, so mutation testing
+	// could not tell whether a test reaches them.)
 	for p.pos < len(p.src) {
-		switch c := p.src[p.pos]; {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		c := p.src[p.pos]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
 			p.pos++
-		case c == '#' || c == ';':
+		} else if c == '#' || c == ';' {
 			p.skipLine()
-		case c == '[':
+		} else if c == '[' {
 			if !p.header() {
 				p.section, p.subsection = "", ""
 				p.skipLine()
 			}
-		case isLetter(c):
+		} else if isLetter(c) {
 			key, value, ok := p.variable()
 			if ok && p.section != "" {
 				return p.section, p.subsection, key, value, true
 			}
-		default:
+		} else {
 			p.skipLine()
 		}
 	}
@@ -138,11 +141,11 @@ func (p *configParser) variable() (key, value string, ok bool) {
 	for p.pos < len(p.src) && (p.src[p.pos] == ' ' || p.src[p.pos] == '\t') {
 		p.pos++
 	}
-	switch {
-	case p.pos >= len(p.src) || p.src[p.pos] == '\n':
+	if p.pos >= len(p.src) || p.src[p.pos] == '\n' {
 		p.skipLine()
 		return key, "", true
-	case p.src[p.pos] != '=':
+	}
+	if p.src[p.pos] != '=' {
 		p.skipLine()
 		return "", "", false
 	}
@@ -158,61 +161,58 @@ func (p *configParser) variable() (key, value string, ok bool) {
 func (p *configParser) value() (string, bool) {
 	var b strings.Builder
 	quoted, comment := false, false
-	trimTo := -1 // length of b before a run of unquoted whitespace
+	trailing := 0 // bytes of unquoted whitespace at the end of b
 	for p.pos < len(p.src) {
 		c := p.src[p.pos]
 		p.pos++
-		switch {
-		case c == '\n':
-			return trimmed(b.String(), trimTo), !quoted
-		case comment:
-		case !quoted && (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'):
-			if trimTo < 0 {
-				trimTo = b.Len()
-			}
+		if c == '\n' {
+			break
+		}
+		if comment {
+			continue
+		}
+		if !quoted && (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') {
 			if b.Len() > 0 {
 				b.WriteByte(c)
+				trailing++
 			}
-		case !quoted && (c == '#' || c == ';'):
+			continue
+		}
+		if !quoted && (c == '#' || c == ';') {
 			comment = true
-		case c == '\\':
-			trimTo = -1
-			if p.pos >= len(p.src) {
-				return "", false
-			}
-			e := p.src[p.pos]
-			p.pos++
-			switch e {
-			case '\n':
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'b':
-				b.WriteByte('\b')
-			case '\\', '"':
-				b.WriteByte(e)
-			default:
-				p.skipLine()
-				return "", false
-			}
-		case c == '"':
-			trimTo = -1
+			continue
+		}
+		trailing = 0
+		if c == '"' {
 			quoted = !quoted
-		default:
-			trimTo = -1
+			continue
+		}
+		if c != '\\' {
 			b.WriteByte(c)
+			continue
+		}
+		if p.pos >= len(p.src) {
+			return "", false
+		}
+		e := p.src[p.pos]
+		p.pos++
+		switch e {
+		case '\n':
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'b':
+			b.WriteByte('\b')
+		case '\\', '"':
+			b.WriteByte(e)
+		default:
+			p.skipLine()
+			return "", false
 		}
 	}
-	return trimmed(b.String(), trimTo), !quoted
-}
-
-// trimmed returns s cut to n bytes, or s when n is negative.
-func trimmed(s string, n int) string {
-	if n >= 0 && n < len(s) {
-		return s[:n]
-	}
-	return s
+	v := b.String()
+	return v[:len(v)-trailing], !quoted
 }
 
 // isKeyChar reports whether c may appear in a config key, or in a section

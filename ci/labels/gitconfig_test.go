@@ -158,6 +158,81 @@ func TestOriginURL(t *testing.T) {
 			want:   "",
 		},
 		{
+			name:   "variable on the line of a dotted header",
+			config: "[remote.origin] url = https://github.com/acme/x.git\n",
+			want:   "https://github.com/acme/x.git",
+		},
+		{
+			name:   "file ends in a header name",
+			config: "[core]\n\tbare = false\n[remote",
+			want:   "",
+		},
+		{
+			name:   "file ends after a header name and blanks",
+			config: "[core]\n\tbare = false\n[remote  \t",
+			want:   "",
+		},
+		{
+			name:   "file ends in a subsection",
+			config: "[core]\n\tbare = false\n[remote \"orig",
+			want:   "",
+		},
+		{
+			name:   "file ends after a subsection's closing quote",
+			config: "[core]\n\tbare = false\n[remote \"origin\"",
+			want:   "",
+		},
+		{
+			name:   "file ends after a backslash in a subsection",
+			config: "[core]\n\tbare = false\n[remote \"origin\\",
+			want:   "",
+		},
+		{
+			name:   "newline in a subsection: the next line is read on its own",
+			config: "[remote \"origin\n[remote \"origin\"]\n\turl = https://github.com/acme/x.git\n",
+			want:   "https://github.com/acme/x.git",
+		},
+		{
+			name:   "escaped newline in a subsection breaks the header",
+			config: "[remote \"ori\\\ngin\"]\n\turl = https://wrong.example.com/x.git\n",
+			want:   "",
+		},
+		{
+			name:   "any escaped character in a subsection is itself",
+			config: "[remote \"ori\\gin\"]\n\turl = https://github.com/acme/x.git\n",
+			want:   "https://github.com/acme/x.git",
+		},
+		{
+			name:   "file ends in a key",
+			config: "[remote \"origin\"]\n\tprune",
+			want:   "",
+		},
+		{
+			name:   "file ends in blanks after a key",
+			config: "[remote \"origin\"]\n\tprune  ",
+			want:   "",
+		},
+		{
+			name:   "file ends in a backslash in a value",
+			config: "[remote \"origin\"]\n\turl = https://wrong.example.com/x.git\\",
+			want:   "",
+		},
+		{
+			name:   "inner whitespace kept, trailing whitespace and comment dropped",
+			config: "[remote \"origin\"]\n\turl =  \t a \t b \"c \" \t\v\f# d\n",
+			want:   "a \t b c ",
+		},
+		{
+			name:   "whitespace-only value is empty",
+			config: "[remote \"origin\"]\n\turl =  \t \n\turl = https://github.com/acme/x.git\n",
+			want:   "https://github.com/acme/x.git",
+		},
+		{
+			name:   "escaped characters end a run of whitespace",
+			config: "[remote \"origin\"]\n\turl = a \\\\ \\b\n",
+			want:   "a \\ \b",
+		},
+		{
 			name:   "credential in the url is returned as written",
 			config: "[remote \"origin\"]\n\turl = https://x-access-token:" + testToken + "@github.com/acme/x.git\n",
 			want:   "https://x-access-token:" + testToken + "@github.com/acme/x.git",

@@ -72,10 +72,9 @@ func parseImageRef(ref string) (name, digest string, err error) {
 	if len(name) > maxNameLen {
 		return "", "", errors.New("want an image name of at most 255 characters")
 	}
-	switch {
-	case tag != "":
+	if tag != "" {
 		name += ":" + tag
-	case !pinned:
+	} else if !pinned {
 		name += ":latest"
 	}
 	return name, digest, nil

@@ -180,7 +180,7 @@ func Build(g Git, m Meta) (map[string]string, error) {
 // Keys returns the label keys Build sets for m, sorted: what the production
 // checklist requires to be present and non-empty.
 func Keys(m Meta) []string {
-	keys := make([]string, 0, len(ociLabels)+1)
+	var keys []string
 	for _, name := range ociLabels {
 		keys = append(keys, Prefix+name)
 	}

@@ -234,6 +234,68 @@ func TestBuildNeverLeaksCredentials(t *testing.T) {
 	}
 }
 
+// TestBuildOverridesDropCredentials: a user:password in a Source or
+// Documentation override never reaches a label, and the labels are exactly
+// the URLs without it.
+func TestBuildOverridesDropCredentials(t *testing.T) {
+	tests := []struct {
+		name                          string
+		source, documentation         string
+		wantSource, wantDocumentation string
+	}{
+		{
+			name:              "documentation",
+			documentation:     "https://alice:" + testToken + "@docs.example.com/echo-server?x=1#usage",
+			wantSource:        "https://github.com/acme/echo-server",
+			wantDocumentation: "https://docs.example.com/echo-server?x=1#usage",
+		},
+		{
+			name:              "documentation, user only",
+			documentation:     "http://" + testToken + "@docs.example.com:8080/",
+			wantSource:        "https://github.com/acme/echo-server",
+			wantDocumentation: "http://docs.example.com:8080/",
+		},
+		{
+			name:              "source, and documentation derived from it",
+			source:            "https://alice:" + testToken + "@git.example.com/acme/echo-server/#x",
+			wantSource:        "https://git.example.com/acme/echo-server",
+			wantDocumentation: "https://git.example.com/acme/echo-server#readme",
+		},
+		{
+			name:              "both",
+			source:            "https://alice:" + testToken + "@git.example.com/acme/echo-server",
+			documentation:     "https://alice:" + testToken + "@docs.example.com/",
+			wantSource:        "https://git.example.com/acme/echo-server",
+			wantDocumentation: "https://docs.example.com/",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testMeta()
+			m.Source, m.Documentation = tt.source, tt.documentation
+			g := Git{Commit: testCommit, RemoteURL: "https://bob:" + testToken + "@github.com/acme/echo-server.git"}
+			got, err := Build(g, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for key, value := range got {
+				if strings.Contains(value, testToken) || strings.Contains(value, "alice") || strings.Contains(value, "bob") {
+					t.Errorf("label %s = %q keeps the credentials", key, value)
+				}
+			}
+			for key, want := range map[string]string{
+				Prefix + "source":        tt.wantSource,
+				Prefix + "url":           tt.wantSource,
+				Prefix + "documentation": tt.wantDocumentation,
+			} {
+				if got[key] != want {
+					t.Errorf("label %s = %q, want %q", key, got[key], want)
+				}
+			}
+		})
+	}
+}
+
 func TestBuildErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -416,25 +478,40 @@ func TestParseImageRef(t *testing.T) {
 }
 
 func TestParseImageRefErrors(t *testing.T) {
-	for _, ref := range []string{
-		"alpine@sha256:" + strings.Repeat("A", 64),
-		"alpine@md5:d41d8cd98f00b204e9800998ecf8427e",
-		"alpine@",
-		"alpine:",
-		"alpine:-bad",
-		"alpine:" + strings.Repeat("t", 129),
-		"Alpine",
-		"acme//echo",
-		"acme/echo-",
-		"-registry.example.com/echo",
-		"registry.example.com:port/echo",
-		"alpine 3",
-		"/alpine",
-		"registry.example.com/" + strings.Repeat("a", 255),
-	} {
-		if name, digest, err := parseImageRef(ref); err == nil {
-			t.Errorf("parseImageRef(%q) = %q, %q, want error", ref, name, digest)
+	const (
+		badDigest = `want a digest of the form "sha256:<64 lowercase hex>"`
+		badTag    = "want a tag of letters, digits, '_', '.' and '-', up to 128 characters"
+		badRepo   = `want a repository of lowercase letters, digits and separators such as "library/alpine"`
+		badHost   = `want a registry host such as "ghcr.io" or "localhost:5000"`
+		tooLong   = "want an image name of at most 255 characters"
+	)
+	tests := []struct{ ref, want string }{
+		{"alpine@sha256:" + strings.Repeat("A", 64), badDigest},
+		{"alpine@md5:d41d8cd98f00b204e9800998ecf8427e", badDigest},
+		{"alpine@", badDigest},
+		{"alpine:", badTag},
+		{"alpine:-bad", badTag},
+		{"alpine:" + strings.Repeat("t", 129), badTag},
+		{"Alpine", badRepo},
+		{"acme//echo", badRepo},
+		{"acme/echo-", badRepo},
+		{"-registry.example.com/echo", badHost},
+		{"registry.example.com:port/echo", badHost},
+		{"alpine 3", badRepo},
+		{"/alpine", badRepo},
+		{"registry.example.com/" + strings.Repeat("a", 255), tooLong},
+		{"registry.example.com/" + strings.Repeat("a", 235), tooLong}, // 256 characters
+	}
+	for _, tt := range tests {
+		name, digest, err := parseImageRef(tt.ref)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("parseImageRef(%q) = %q, %q, %v; want error %q", tt.ref, name, digest, err, tt.want)
 		}
+	}
+	// 255 characters is the limit, not over it.
+	ref := "registry.example.com/" + strings.Repeat("a", 234)
+	if name, _, err := parseImageRef(ref); err != nil || name != ref+":latest" {
+		t.Errorf("parseImageRef(%q) = %q, %v; want it with :latest", ref, name, err)
 	}
 }
 

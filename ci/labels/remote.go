@@ -29,8 +29,8 @@ func NormaliseRemote(raw string) (string, error) {
 	if s == "" {
 		return "", errors.New("remote URL is empty: " + acceptedRemotes)
 	}
-	if i := strings.Index(s, "://"); i > 0 && validScheme(s[:i]) {
-		return normaliseURL(s, strings.ToLower(s[:i]))
+	if scheme, _, ok := strings.Cut(s, "://"); ok && validScheme(scheme) {
+		return normaliseURL(s, strings.ToLower(scheme))
 	}
 	return normaliseSCP(s)
 }
@@ -38,17 +38,13 @@ func NormaliseRemote(raw string) (string, error) {
 // validScheme reports whether s is a URL scheme: a letter followed by
 // letters, digits, '+', '-' or '.'.
 func validScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case isLetter(c):
-		case i > 0 && (isDigit(c) || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return s != ""
+	return s != "" && isLetter(s[0]) && !strings.ContainsFunc(s[1:], func(r rune) bool {
+		return !strings.ContainsRune(schemeChars, r)
+	})
 }
+
+// schemeChars are the characters of a URL scheme after its first letter.
+const schemeChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-."
 
 // normaliseURL normalises a remote written as a URL with the given
 // (lowercased) scheme.

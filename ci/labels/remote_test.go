@@ -9,6 +9,9 @@ import (
 // testToken stands for a credential embedded in a remote URL.
 const testToken = "ghp_s3cr3tT0k3nV4lu3"
 
+// host253 is a hostname of 253 characters, the longest DNS name.
+var host253 = strings.Repeat(strings.Repeat("a", 62)+".", 4) + "b"
+
 func TestNormaliseRemote(t *testing.T) {
 	tests := []struct {
 		raw  string
@@ -42,6 +45,15 @@ func TestNormaliseRemote(t *testing.T) {
 		{"https://github.com/acme/echo-server.git?access_token=" + testToken, "https://github.com/acme/echo-server"},
 		{"ssh://deploy:" + testToken + "@git.example.com:2222/acme/x.git", "https://git.example.com/acme/x"},
 		{testToken + "@git.example.com:acme/x.git", "https://git.example.com/acme/x"},
+		{"@github.com:acme/x", "https://github.com/acme/x"},
+		{"c:acme/x", "https://c/acme/x"}, // a one-letter host before a relative path is a host, as git reads it
+		{"h_t://x", "https://h_t/x"},     // "h_t" is no scheme: a scp-like host h_t, path //x
+		{"git@my-host_1.example.com:acme/x", "https://my-host_1.example.com/acme/x"},
+		{"https://git.example.com:1/acme/x", "https://git.example.com:1/acme/x"},
+		{"https://git.example.com:65535/acme/x", "https://git.example.com:65535/acme/x"},
+		{"git@" + host253 + ":acme/x", "https://" + host253 + "/acme/x"},
+		{"GIT+SSH://git@Git.Example.com/acme/x", "https://git.example.com/acme/x"},
+		{"1git://git.example.com/x", "https://1git/git.example.com/x"}, // a scheme starts with a letter: a scp-like host 1git
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -82,6 +94,18 @@ func TestNormaliseRemoteErrors(t *testing.T) {
 		{"https://alice:" + testToken + "@bad_host name/x?token=" + testToken, `remote URL "https://***@bad_host name/x?***" is not a valid URL: ` + accepted},
 		{"https://alice:" + testToken + "/x@git.example.com/x", `remote URL "https://***@git.example.com/x" is not a valid URL: ` + accepted},
 		{"file://alice:" + testToken + "@localhost/x", `remote URL "file://***@localhost/x" is a local path: ` + accepted},
+		{"://github.com/acme/x", `remote URL "://github.com/acme/x" is a local path: ` + accepted},
+		{":acme/x", `remote URL ":acme/x" is a local path: ` + accepted},
+		{"my host://x/y", `remote URL "my host://x/y": host "my host" is not a hostname or IP address`},
+		{"svn.x-y://git.example.com/x", `remote URL "svn.x-y://git.example.com/x" has unsupported scheme "svn.x-y": ` + accepted},
+		{"git@exa!mple.com:acme/x", `remote URL "***@exa!mple.com:acme/x": host "exa!mple.com" is not a hostname or IP address`},
+		{"git@exa.-mple.com:acme/x", `remote URL "***@exa.-mple.com:acme/x": host "exa.-mple.com" is not a hostname or IP address`},
+		{"git@a..b:acme/x", `remote URL "***@a..b:acme/x": host "a..b" is not a hostname or IP address`},
+		{"git@" + host253 + "x:acme/x", `remote URL "***@` + host253 + `x:acme/x": host "` + host253 + `x" is not a hostname or IP address`},
+		{"https://git.example.com:0/x", `remote URL "https://git.example.com:0/x": port "0" is not a port number: want 1 to 65535`},
+		{"https://git.example.com:65536/x", `remote URL "https://git.example.com:65536/x": port "65536" is not a port number: want 1 to 65535`},
+		{"?private_token=" + testToken, `remote URL "?***" is a local path: ` + accepted},
+		{"#" + testToken, `remote URL "#***" is a local path: ` + accepted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -107,6 +131,8 @@ func TestRedact(t *testing.T) {
 		{"https://alice:se/cret@github.com/acme/x", "https://***@github.com/acme/x"},
 		{"git@github.com:acme/x", "***@github.com:acme/x"},
 		{"secret@host://x", "***@host://x"},
+		{"@host:x", "***@host:x"},
+		{"://alice:secret@host/x", "://***@host/x"},
 		{"https://github.com/acme/x?token=secret#frag", "https://github.com/acme/x?***"},
 		{"https://github.com/acme/x#token=secret", "https://github.com/acme/x#***"},
 	}
@@ -195,4 +221,16 @@ func userinfoOf(raw string) (start int, userinfo string) {
 		return 0, ""
 	}
 	return start, authority[:at]
+}
+
+func TestASCIIClasses(t *testing.T) {
+	for _, tt := range []struct {
+		c             byte
+		letter, digit bool
+	}{{'a', true, false}, {'z', true, false}, {'A', true, false}, {'Z', true, false}, {'0', false, true}, {'9', false, true},
+		{'`', false, false}, {'{', false, false}, {'@', false, false}, {'[', false, false}, {'/', false, false}, {':', false, false}} {
+		if isLetter(tt.c) != tt.letter || isDigit(tt.c) != tt.digit {
+			t.Errorf("byte %q: isLetter %v, isDigit %v; want %v, %v", tt.c, isLetter(tt.c), isDigit(tt.c), tt.letter, tt.digit)
+		}
+	}
 }

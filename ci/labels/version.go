@@ -2,8 +2,16 @@ package labels
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 	"time"
+)
+
+// tagChars are the characters of an image tag; identifierChars those of a
+// semver identifier.
+const (
+	tagChars        = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+	identifierChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
 )
 
 // maxTagLen is the length limit of an OCI image tag.
@@ -101,10 +109,7 @@ func pseudoVersion(commit string, t time.Time) string {
 // digest; id is "" then.
 func commitID(g Git) (id string, ok bool) {
 	id = strings.ToLower(strings.TrimSpace(g.Commit))
-	switch {
-	case id == "":
-		return "", true
-	case !isFullSHA(id):
+	if id != "" && !isFullSHA(id) {
 		return "", false
 	}
 	return id, true
@@ -122,35 +127,35 @@ func isFullSHA(s string) bool {
 
 // truncate returns the first n bytes of the ASCII string s.
 func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
+	return s[:min(len(s), n)]
 }
 
 // headTag returns the tag at HEAD that Version uses and the version derived
 // from it; ok is false when HEAD has no usable tag.
 func headTag(g Git) (tag, version string, ok bool) {
-	var (
-		best       string
-		bestSemver semver
-		other      string
-	)
+	type semverTag struct {
+		tag string
+		v   semver
+	}
+	var semvers []semverTag
+	var others []string
 	for _, t := range tagCandidates(g) {
 		if sv, ok := parseSemver(t); ok {
-			if c := sv.compare(bestSemver); best == "" || c > 0 || (c == 0 && t < best) {
-				best, bestSemver = t, sv
-			}
-			continue
-		}
-		if sanitiseTag(t) != "" && t > other {
-			other = t
+			semvers = append(semvers, semverTag{t, sv})
+		} else if sanitiseTag(t) != "" {
+			others = append(others, t)
 		}
 	}
-	switch {
-	case best != "":
-		return best, bestSemver.String(), true
-	case other != "":
+	if len(semvers) > 0 {
+		// The highest version; of equal ones ("v1.2.3" and "1.2.3") the
+		// first tag in byte order.
+		best := slices.MinFunc(semvers, func(a, b semverTag) int {
+			return cmp.Or(b.v.compare(a.v), strings.Compare(a.tag, b.tag))
+		})
+		return best.tag, best.v.String(), true
+	}
+	if len(others) > 0 {
+		other := slices.Max(others)
 		return other, sanitiseTag(other), true
 	}
 	return "", "", false
@@ -179,7 +184,7 @@ func sanitiseTag(tag string) string {
 		tag = tag[1:]
 	}
 	tag = strings.Map(func(r rune) rune {
-		if r < 0x80 && (isLetter(byte(r)) || isDigit(byte(r)) || r == '_' || r == '.' || r == '-') {
+		if strings.ContainsRune(tagChars, r) {
 			return r
 		}
 		return '-'
@@ -226,7 +231,7 @@ func parseSemver(tag string) (semver, bool) {
 func validIdentifiers(s string, pre bool) bool {
 	for id := range strings.SplitSeq(s, ".") {
 		if id == "" || strings.ContainsFunc(id, func(r rune) bool {
-			return r >= 0x80 || (!isLetter(byte(r)) && !isDigit(byte(r)) && r != '-')
+			return !strings.ContainsRune(identifierChars, r)
 		}) {
 			return false
 		}
@@ -257,13 +262,9 @@ func (v semver) compare(w semver) int {
 			return c
 		}
 	}
-	switch {
-	case len(v.pre) == 0 && len(w.pre) == 0:
-		return 0
-	case len(v.pre) == 0:
-		return 1 // a release ranks above its pre-releases
-	case len(w.pre) == 0:
-		return -1
+	if len(v.pre) == 0 || len(w.pre) == 0 {
+		// A release ranks above its pre-releases.
+		return cmp.Compare(len(w.pre), len(v.pre))
 	}
 	for i := 0; i < len(v.pre) && i < len(w.pre); i++ {
 		if c := compareIdentifier(v.pre[i], w.pre[i]); c != 0 {
@@ -277,12 +278,13 @@ func (v semver) compare(w semver) int {
 // and below alphanumeric ones, which compare in ASCII order.
 func compareIdentifier(a, b string) int {
 	aNum, bNum := isNumeric(a), isNumeric(b)
-	switch {
-	case aNum && bNum:
+	if aNum && bNum {
 		return compareNumeric(a, b)
-	case aNum:
+	}
+	if aNum {
 		return -1
-	case bNum:
+	}
+	if bNum {
 		return 1
 	}
 	return strings.Compare(a, b)

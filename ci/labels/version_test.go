@@ -201,6 +201,60 @@ func TestVersionAndRefName(t *testing.T) {
 			wantRef:     "unknown",
 		},
 		{
+			name:        "equal versions: the first tag in byte order",
+			git:         Git{Commit: testCommit, Tags: []string{"1.2.3", "v1.2.3"}},
+			wantVersion: "1.2.3",
+			wantRef:     "1.2.3",
+		},
+		{
+			name:        "equal versions, the other order",
+			git:         Git{Commit: testCommit, Tags: []string{"v1.2.3+build.2", "v1.2.3", "v1.2.3+build.1"}},
+			wantVersion: "1.2.3",
+			wantRef:     "v1.2.3",
+		},
+		{
+			name:        "pre-release identifiers with hyphens and a single zero",
+			git:         Git{Commit: testCommit, Tags: []string{"v1.0.0-rc-1", "v1.0.0-0"}},
+			wantVersion: "1.0.0-rc-1",
+			wantRef:     "v1.0.0-rc-1",
+		},
+		{
+			name:        "a pre-release of a single zero is semver, above a lower release",
+			git:         Git{Commit: testCommit, Tags: []string{"v0.9.0", "v1.0.0-0"}},
+			wantVersion: "1.0.0-0",
+			wantRef:     "v1.0.0-0",
+		},
+		{
+			name:        "numeric pre-release ranks below alphanumeric, either side",
+			git:         Git{Commit: testCommit, Tags: []string{"v1.0.0-1", "v1.0.0-a", "v1.0.0-0"}},
+			wantVersion: "1.0.0-a",
+			wantRef:     "v1.0.0-a",
+		},
+		{
+			name:        "the tag v alone",
+			git:         Git{Commit: testCommit, Tags: []string{"v"}},
+			wantVersion: "v",
+			wantRef:     "v",
+		},
+		{
+			name:        "non-ASCII letters become '-', not the letter their low byte spells",
+			git:         Git{Commit: testCommit, Tags: []string{"build_\u0161\u0080x"}},
+			wantVersion: "build_--x",
+			wantRef:     "build_\u0161\u0080x",
+		},
+		{
+			name:        "non-semver: the greatest in byte order, duplicates alike",
+			git:         Git{Commit: testCommit, Tags: []string{"nightly", "stable", "beta", "stable"}},
+			wantVersion: "stable",
+			wantRef:     "stable",
+		},
+		{
+			name:        "tag of exactly 128 characters is kept whole",
+			git:         Git{Commit: testCommit, Tags: []string{strings.Repeat("a", 128)}},
+			wantVersion: strings.Repeat("a", 128),
+			wantRef:     strings.Repeat("a", 128),
+		},
+		{
 			name:        "long tag is truncated to a valid image tag",
 			git:         Git{Commit: testCommit, Tags: []string{"v1.0.0-" + strings.Repeat("a", 200)}, Dirty: true},
 			wantVersion: "1.0.0-" + strings.Repeat("a", 122-len("1.0.0-")) + "-dirty",
@@ -229,6 +283,9 @@ func TestCreated(t *testing.T) {
 		{"other zone, fractional seconds", tokyoTime, "2026-11-29T03:47:52Z"},
 		{"unknown", time.Time{}, "unknown"},
 		{"year beyond RFC 3339", time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC), "unknown"},
+		{"last year of RFC 3339", time.Date(9999, time.December, 31, 23, 59, 59, 0, time.UTC), "9999-12-31T23:59:59Z"},
+		{"year 0", time.Date(0, time.January, 1, 0, 0, 0, 0, time.UTC), "0000-01-01T00:00:00Z"},
+		{"before year 0", time.Date(-1, time.December, 31, 23, 59, 59, 0, time.UTC), "unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,7 +319,7 @@ func TestSemverPrecedence(t *testing.T) {
 func TestParseSemverRejects(t *testing.T) {
 	for _, tag := range []string{
 		"", "v", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-", "1.2.3-01", "1.2.3-a..b",
-		"1.2.3+", "1.2.3+a..b", "1.2.3-ü", "V1.2.3", "1.2.x", "-1.2.3", "1.2.3 ",
+		"1.2.3+", "1.2.3+a..b", "1.2.3-ü", "1.2.3-\u0161", "1.2.3+\u0080", "V1.2.3", "1.2.x", "-1.2.3", "1.2.3 ", "1.2.3-rc_1",
 	} {
 		if _, ok := parseSemver(tag); ok {
 			t.Errorf("parseSemver(%q) succeeded, want failure", tag)

@@ -107,12 +107,11 @@ func isHost(c string) bool {
 // validHost reports whether h is a lowercase hostname, IPv4 address or
 // bracketed IPv6 address, with an optional port.
 func validHost(h string) bool {
-	if strings.HasPrefix(h, "[") {
-		end := strings.Index(h, "]")
-		if end < 0 {
+	if bracketed, ok := strings.CutPrefix(h, "["); ok {
+		addr, rest, ok := strings.Cut(bracketed, "]")
+		if !ok {
 			return false
 		}
-		addr, rest := h[1:end], h[end+1:]
 		ip := net.ParseIP(addr)
 		if ip == nil || ip.To4() != nil && !strings.Contains(addr, ":") || strings.ToLower(addr) != addr {
 			return false
@@ -149,9 +148,13 @@ func (r Repository) String() string {
 // {registry:5000 echo}. A throwaway registry is localhost to the engine but
 // a service alias to the containers bound to it.
 func (r Repository) OnHost(name string) Repository {
+	hostPort := r.Host
+	if _, afterIPv6, ok := strings.Cut(hostPort, "]"); ok {
+		hostPort = afterIPv6
+	}
 	host := name
-	if i := strings.LastIndex(r.Host, ":"); i >= 0 && !strings.HasSuffix(r.Host, "]") {
-		host += r.Host[i:]
+	if _, port, ok := strings.Cut(hostPort, ":"); ok {
+		host += ":" + port
 	}
 	return Repository{Host: host, Path: r.Path}
 }

@@ -2,9 +2,13 @@ package ref
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
+
+// tagRule is what the error for an invalid tag says is accepted.
+const tagRule = `want up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`
 
 const accepted = "want HOST[:PORT]/PATH in lowercase without tag or digest, e.g. ghcr.io/acme/echo-server"
 
@@ -32,45 +36,53 @@ func TestParseRepository(t *testing.T) {
 		{in: "ghcr.io/a.b_c__d---e/f", want: Repository{"ghcr.io", "a.b_c__d---e/f"}},
 		{in: "ghcr.io/" + long[:245] + "/x", want: Repository{"ghcr.io", long[:245] + "/x"}},
 
+		{in: "ghcr.io:1/echo", want: Repository{"ghcr.io:1", "echo"}},
+		{in: "ghcr.io:65535/echo", want: Repository{"ghcr.io:65535", "echo"}},
+		{in: "[::1]:1/echo", want: Repository{"[::1]:1", "echo"}},
+
 		{in: "Ghcr.io/Acme", wantErr: `invalid registry "Ghcr.io/Acme": ` + accepted},
 		{in: "ghcr.io/Acme/echo-server", wantErr: `invalid registry "ghcr.io/Acme/echo-server": ` + accepted},
 		{in: "ACME/echo", wantErr: `invalid registry "ACME/echo": ` + accepted},
-		{in: "ghcr.io//echo-server", wantErr: accepted},
-		{in: "ghcr.io/acme/", wantErr: accepted},
-		{in: "/acme/echo", wantErr: accepted},
+		{in: "ghcr.io//echo-server", wantErr: invalid("ghcr.io//echo-server", "")},
+		{in: "ghcr.io/acme/", wantErr: invalid("ghcr.io/acme/", "")},
+		{in: "/acme/echo", wantErr: invalid("/acme/echo", "")},
 		{in: "", wantErr: `invalid registry "": ` + accepted},
 		{in: "ghcr.io", wantErr: `invalid registry "ghcr.io": no repository path after the host; ` + accepted},
-		{in: "localhost", wantErr: "no repository path after the host"},
-		{in: "localhost:5000", wantErr: "no repository path after the host"},
-		{in: "localhost:5000/", wantErr: "no repository path after the host"},
-		{in: "ghcr.io/", wantErr: "no repository path after the host"},
+		{in: "localhost", wantErr: invalid("localhost", "no repository path after the host")},
+		{in: "localhost:5000", wantErr: invalid("localhost:5000", "no repository path after the host")},
+		{in: "localhost:5000/", wantErr: invalid("localhost:5000/", "no repository path after the host")},
+		{in: "ghcr.io/", wantErr: invalid("ghcr.io/", "no repository path after the host")},
+		{in: "ghcr.io:", wantErr: invalid("ghcr.io:", "")},
 		{in: "ghcr.io/acme/echo-server:1.2.3", wantErr: `invalid registry "ghcr.io/acme/echo-server:1.2.3": tag ":1.2.3" is not accepted here (tags go in --tags); ` + accepted},
-		{in: "echo-server:latest", wantErr: `tag ":latest" is not accepted here (tags go in --tags)`},
-		{in: "localhost:5000/echo:v1", wantErr: `tag ":v1" is not accepted here`},
-		{in: "ghcr.io/acme/echo-server@sha256:abc", wantErr: `digest "@sha256:abc" is not accepted here (tags go in --tags); ` + accepted},
-		{in: "ghcr.io/acme/echo-server:", wantErr: accepted},
-		{in: "ghcr.io/acme:x/echo", wantErr: accepted},
-		{in: "ghcr.io:0/echo", wantErr: accepted},
-		{in: "ghcr.io:65536/echo", wantErr: accepted},
-		{in: "ghcr.io:abc/echo", wantErr: accepted},
-		{in: "ghcr.io:/echo", wantErr: accepted},
-		{in: "-ghcr.io/echo", wantErr: accepted},
-		{in: "ghcr..io/echo", wantErr: accepted},
-		{in: "my_registry:5000/echo", wantErr: accepted},
-		{in: "https://ghcr.io/acme/echo", wantErr: accepted},
-		{in: "ghcr.io/-acme/echo", wantErr: accepted},
-		{in: "ghcr.io/acme-/echo", wantErr: accepted},
-		{in: "ghcr.io/a___b/echo", wantErr: accepted},
-		{in: "ghcr.io/a..b/echo", wantErr: accepted},
-		{in: "ghcr.io/acme/echo server", wantErr: accepted},
-		{in: "::1/echo", wantErr: accepted},
-		{in: "[::1/echo", wantErr: accepted},
-		{in: "[::g]:5000/echo", wantErr: accepted},
-		{in: "[FD00::1]/echo", wantErr: accepted},
-		{in: "[1.2.3.4]/echo", wantErr: accepted},
-		{in: "[::1]:x/echo", wantErr: accepted},
-		{in: "[::1]x/echo", wantErr: accepted},
-		{in: "ghcr.io/" + long + "/x", wantErr: "name is 256 characters, the limit is 255"},
+		{in: "echo-server:latest", wantErr: invalid("echo-server:latest", `tag ":latest" is not accepted here (tags go in --tags)`)},
+		{in: "localhost:5000/echo:v1", wantErr: invalid("localhost:5000/echo:v1", `tag ":v1" is not accepted here (tags go in --tags)`)},
+		{in: "localhost:abc", wantErr: invalid("localhost:abc", `tag ":abc" is not accepted here (tags go in --tags)`)},
+		{in: "ghcr.io/acme/echo-server@sha256:abc", wantErr: `invalid registry "ghcr.io/acme/echo-server@sha256:abc": digest "@sha256:abc" is not accepted here (tags go in --tags); ` + accepted},
+		{in: "@sha256:abc", wantErr: invalid("@sha256:abc", `digest "@sha256:abc" is not accepted here (tags go in --tags)`)},
+		{in: "ghcr.io/acme/echo-server:", wantErr: invalid("ghcr.io/acme/echo-server:", "")},
+		{in: "ghcr.io/acme:x/echo", wantErr: invalid("ghcr.io/acme:x/echo", "")},
+		{in: "ghcr.io:0/echo", wantErr: invalid("ghcr.io:0/echo", "")},
+		{in: "ghcr.io:65536/echo", wantErr: invalid("ghcr.io:65536/echo", "")},
+		{in: "ghcr.io:abc/echo", wantErr: invalid("ghcr.io:abc/echo", "")},
+		{in: "ghcr.io:/echo", wantErr: invalid("ghcr.io:/echo", "")},
+		{in: "-ghcr.io/echo", wantErr: invalid("-ghcr.io/echo", "")},
+		{in: "ghcr..io/echo", wantErr: invalid("ghcr..io/echo", "")},
+		{in: "my_registry:5000/echo", wantErr: invalid("my_registry:5000/echo", "")},
+		{in: "https://ghcr.io/acme/echo", wantErr: invalid("https://ghcr.io/acme/echo", "")},
+		{in: "ghcr.io/-acme/echo", wantErr: invalid("ghcr.io/-acme/echo", "")},
+		{in: "ghcr.io/acme-/echo", wantErr: invalid("ghcr.io/acme-/echo", "")},
+		{in: "ghcr.io/a___b/echo", wantErr: invalid("ghcr.io/a___b/echo", "")},
+		{in: "ghcr.io/a..b/echo", wantErr: invalid("ghcr.io/a..b/echo", "")},
+		{in: "ghcr.io/acme/echo server", wantErr: invalid("ghcr.io/acme/echo server", "")},
+		{in: "::1/echo", wantErr: invalid("::1/echo", "")},
+		{in: "[::1/echo", wantErr: invalid("[::1/echo", "")},
+		{in: "[::g]:5000/echo", wantErr: invalid("[::g]:5000/echo", "")},
+		{in: "[FD00::1]/echo", wantErr: invalid("[FD00::1]/echo", "")},
+		{in: "[1.2.3.4]/echo", wantErr: invalid("[1.2.3.4]/echo", "")},
+		{in: "[::1]:x/echo", wantErr: invalid("[::1]:x/echo", "")},
+		{in: "[::1]:0/echo", wantErr: invalid("[::1]:0/echo", "")},
+		{in: "[::1]x/echo", wantErr: invalid("[::1]x/echo", "")},
+		{in: "ghcr.io/" + long + "/x", wantErr: invalid("ghcr.io/"+long+"/x", "name is 256 characters, the limit is 255")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -85,18 +97,27 @@ func TestParseRepository(t *testing.T) {
 	}
 }
 
-// checkError reports a mismatch between err and wantErr, a substring of the
-// expected error or "" for none, and whether the caller should stop checking
-// the result because there was an error. Errors must be one line.
+// invalid is the error for an unusable repository in, with the reason given
+// in front of what is accepted, if any.
+func invalid(in, reason string) string {
+	if reason != "" {
+		reason += "; "
+	}
+	return "invalid registry " + strconv.Quote(in) + ": " + reason + accepted
+}
+
+// checkError reports a mismatch between err and wantErr, the exact expected
+// error or "" for none, and whether the caller should stop checking the
+// result because there was an error.
 func checkError(t *testing.T, err error, wantErr string) bool {
 	t.Helper()
 	switch {
 	case wantErr == "" && err != nil:
 		t.Errorf("unexpected error: %v", err)
 	case wantErr != "" && err == nil:
-		t.Errorf("no error, want one containing %q", wantErr)
-	case err != nil && (!strings.Contains(err.Error(), wantErr) || strings.Contains(err.Error(), "\n")):
-		t.Errorf("error = %q, want one line containing %q", err, wantErr)
+		t.Errorf("no error, want %q", wantErr)
+	case err != nil && err.Error() != wantErr:
+		t.Errorf("error = %q\nwant    %q", err, wantErr)
 	}
 	return err != nil || wantErr != ""
 }
@@ -143,12 +164,13 @@ func TestValidateTag(t *testing.T) {
 	}
 	invalid := []string{"", "x+y", ".x", "-x", "a/b", "a:b", "a b", "é", strings.Repeat("a", 129)}
 	for _, tag := range invalid {
-		if err := ValidateTag(tag); err == nil {
-			t.Errorf("ValidateTag(%q) = nil, want error", tag)
+		want := "invalid tag " + strconv.Quote(tag) + ": " + tagRule
+		if err := ValidateTag(tag); err == nil || err.Error() != want {
+			t.Errorf("ValidateTag(%q) = %v, want %q", tag, err, want)
 		}
 	}
 	err := ValidateTag("x+y")
-	want := `invalid tag "x+y": want up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`
+	want := `invalid tag "x+y": ` + tagRule
 	if err == nil || err.Error() != want {
 		t.Errorf("ValidateTag(\"x+y\") = %v, want %q", err, want)
 	}
@@ -178,8 +200,10 @@ func TestTags(t *testing.T) {
 		{name: "blank explicit falls back", explicit: []string{"", " "}, version: "v2", want: []string{"v2"}},
 		{name: "only latest", version: "unknown", commit: "unknown", latest: true, want: []string{"latest"}},
 		{name: "nothing", version: "unknown", commit: "", wantErr: "no image tags: no --tags given and no git version or commit known; pass --tags"},
-		{name: "bad explicit", explicit: []string{"ok", "x+y"}, wantErr: `invalid tag "x+y": want up to 128`},
-		{name: "bad version", version: "v1+dirty", commit: sha, wantErr: `tag from git metadata: invalid tag "v1+dirty": want up to 128`},
+		{name: "bad explicit", explicit: []string{"ok", "x+y"}, wantErr: `invalid tag "x+y": ` + tagRule},
+		{name: "bad explicit with latest", explicit: []string{".x"}, latest: true, wantErr: `invalid tag ".x": ` + tagRule},
+		{name: "bad version", version: "v1+dirty", commit: sha, wantErr: `tag from git metadata: invalid tag "v1+dirty": ` + tagRule + `; pass --tags`},
+		{name: "bad commit", version: "unknown", commit: "abc/def", wantErr: `tag from git metadata: invalid tag "abc/def": ` + tagRule + `; pass --tags`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,12 +229,14 @@ func TestDigest(t *testing.T) {
 		{in: "ghcr.io/acme/echo-server@" + d, want: d},
 		{in: "localhost:5000/echo@" + d + "\n", want: d},
 		{in: "ghcr.io/acme/echo-server:1.2.3", wantErr: `no digest in published reference "ghcr.io/acme/echo-server:1.2.3": want NAME[:TAG]@sha256:<64 lowercase hex digits>`},
-		{in: "", wantErr: "no digest in published reference"},
+		{in: "@" + d, want: d},
+		{in: "", wantErr: `no digest in published reference "": want NAME[:TAG]@sha256:<64 lowercase hex digits>`},
 		{in: "x@sha256:abc", wantErr: `malformed digest "sha256:abc" in published reference "x@sha256:abc": want sha256:<64 lowercase hex digits>`},
-		{in: "x@" + strings.ToUpper(d), wantErr: "malformed digest"},
-		{in: "x@sha512:" + strings.Repeat("0f", 64), wantErr: "malformed digest"},
-		{in: "x@" + d + "0", wantErr: "malformed digest"},
-		{in: "x@", wantErr: "malformed digest"},
+		{in: "x@" + strings.ToUpper(d), wantErr: `malformed digest "` + strings.ToUpper(d) + `" in published reference "x@` + strings.ToUpper(d) + `": want sha256:<64 lowercase hex digits>`},
+		{in: "x@sha512:" + strings.Repeat("0f", 64), wantErr: `malformed digest "sha512:` + strings.Repeat("0f", 64) + `" in published reference "x@sha512:` + strings.Repeat("0f", 64) + `": want sha256:<64 lowercase hex digits>`},
+		{in: "x@" + d + "0", wantErr: `malformed digest "` + d + `0" in published reference "x@` + d + `0": want sha256:<64 lowercase hex digits>`},
+		{in: "x@", wantErr: `malformed digest "" in published reference "x@": want sha256:<64 lowercase hex digits>`},
+		{in: " x@" + d + "@" + d + " ", want: d},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -234,6 +260,9 @@ func TestOnHost(t *testing.T) {
 		{Repository{Host: "localhost", Path: "acme/echo"}, "registry/acme/echo"},
 		{Repository{Host: "[::1]:5000", Path: "echo"}, "registry:5000/echo"},
 		{Repository{Host: "[::1]", Path: "echo"}, "registry/echo"},
+		{Repository{Host: "[fd00::1]:443", Path: "a/b"}, "registry:443/a/b"},
+		{Repository{Host: "10.0.0.1:5000", Path: "echo"}, "registry:5000/echo"},
+		{Repository{Host: "ghcr.io", Path: "acme/echo"}, "registry/acme/echo"},
 	}
 	for _, tt := range tests {
 		if got := tt.repo.OnHost("registry").String(); got != tt.want {

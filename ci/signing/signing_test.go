@@ -75,8 +75,9 @@ func TestVerify(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
-	if _, err := Verify(Target{Ref: "localhost:5000/e:latest"}, "/k"); err == nil {
-		t.Error("verify of a tag: want an error")
+	wantErr := `sign "localhost:5000/e:latest": want REPOSITORY@sha256:<64 hex>; a signature must name a digest, never a tag`
+	if _, err := Verify(Target{Ref: "localhost:5000/e:latest"}, "/k"); err == nil || err.Error() != wantErr {
+		t.Errorf("verify of a tag: error = %v, want %q", err, wantErr)
 	}
 }
 

@@ -132,10 +132,11 @@ func (e Expect) Diff(got Echo) []string {
 	for _, name := range slices.Sorted(maps.Keys(e.Headers)) {
 		want := e.Headers[name]
 		values := echoed.Values(name)
-		switch {
-		case len(values) == 0:
+		// (if, not a switch: a case clause's condition is outside Go's
+		// coverage blocks, where mutation testing cannot see it tested.)
+		if len(values) == 0 {
 			diffs = append(diffs, fmt.Sprintf("Header %s: want %q, got none", name, want))
-		case !slices.Contains(values, want):
+		} else if !slices.Contains(values, want) {
 			diffs = append(diffs, fmt.Sprintf("Header %s: want %q, got %s", name, want, quoteAll(values)))
 		}
 	}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Load test: the echo server against a bare net/http "ok" server (okserver/),
-# both driven by wrk on loopback. Prints, for each, requests per second and
-# server CPU time per request (utime+stime from /proc/PID/stat), then the
-# echo/bare ratios, then the size of the static release binary.
+# Load test: the echo server against a plain net/http "ok" server
+# (okserver/) with the same timeouts and header limit, both driven by wrk on
+# loopback. Prints, for each, requests per second and server CPU time per
+# request (utime+stime from /proc/PID/stat), then the echo/net/http ratios,
+# then the size of the static release binary.
 #
 #   bash echo-server/bench/load.sh
 #   DURATION=30s ROUNDS=5 bash echo-server/bench/load.sh
@@ -72,12 +73,15 @@ cpu_ticks() {
 	echo $((fields[11] + fields[12]))
 }
 
-start bare "$work/okserver" -listen 127.0.0.1:0
-bare_pid=$pid bare_addr=$addr
-start echo "$work/echo-server" -listen 127.0.0.1:0
+# Both servers get the same http.Server settings: the echo server's defaults,
+# given explicitly so that the baseline cannot drift from them.
+settings=(-read-header-timeout 5s -read-timeout 15s -write-timeout 15s -idle-timeout 60s -max-header-bytes 65536)
+start base "$work/okserver" -listen 127.0.0.1:0 "${settings[@]}"
+base_pid=$pid base_addr=$addr
+start echo "$work/echo-server" -listen 127.0.0.1:0 "${settings[@]}"
 echo_pid=$pid echo_addr=$addr
 
-declare -A requests=([bare]=0 [echo]=0) seconds=([bare]=0 [echo]=0) ticks=([bare]=0 [echo]=0)
+declare -A requests=([base]=0 [echo]=0) seconds=([base]=0 [echo]=0) ticks=([base]=0 [echo]=0)
 
 # measure NAME PID ADDR: one warm-up run, then one measured run.
 measure() {
@@ -102,11 +106,11 @@ measure() {
 echo "wrk -t $THREADS -c $CONNECTIONS -d $DURATION, $ROUNDS rounds, on $(nproc) cores" >&2
 for round in $(seq "$ROUNDS"); do
 	if ((round % 2)); then
-		measure bare "$bare_pid" "$bare_addr"
+		measure base "$base_pid" "$base_addr"
 		measure echo "$echo_pid" "$echo_addr"
 	else
 		measure echo "$echo_pid" "$echo_addr"
-		measure bare "$bare_pid" "$bare_addr"
+		measure base "$base_pid" "$base_addr"
 	fi
 done
 
@@ -116,16 +120,16 @@ figures() {
 	awk -v n="${requests[$1]}" -v s="${seconds[$1]}" -v t="${ticks[$1]}" -v hz="$hz" \
 		'BEGIN { printf "%.0f %.2f\n", n / s, t / hz * 1e6 / n }'
 }
-read -r bare_rps bare_cpu < <(figures bare)
+read -r base_rps base_cpu < <(figures base)
 read -r echo_rps echo_cpu < <(figures echo)
 
-printf '%-6s %12s %18s\n' server 'requests/s' 'CPU us/request'
-printf '%-6s %12s %18s\n' bare "$bare_rps" "$bare_cpu"
-printf '%-6s %12s %18s\n' echo "$echo_rps" "$echo_cpu"
-awk -v er="$echo_rps" -v br="$bare_rps" -v ec="$echo_cpu" -v bc="$bare_cpu" 'BEGIN {
+printf '%-9s %12s %18s\n' server 'requests/s' 'CPU us/request'
+printf '%-9s %12s %18s\n' net/http "$base_rps" "$base_cpu"
+printf '%-9s %12s %18s\n' echo "$echo_rps" "$echo_cpu"
+awk -v er="$echo_rps" -v br="$base_rps" -v ec="$echo_cpu" -v bc="$base_cpu" 'BEGIN {
 	r = er / br; c = ec / bc
-	printf "echo/bare requests/s:     %.3f (target >= 0.95: %s)\n", r, (r >= 0.95 ? "met" : "missed")
-	printf "echo/bare CPU per request: %.3f (target <= 1.06: %s)\n", c, (c <= 1.06 ? "met" : "missed")
+	printf "echo/net/http requests/s:      %.3f (target >= 0.95: %s)\n", r, (r >= 0.95 ? "met" : "missed")
+	printf "echo/net/http CPU per request: %.3f (target <= 1.06: %s)\n", c, (c <= 1.06 ? "met" : "missed")
 }'
 
 (cd "$module" && CGO_ENABLED=0 go build -trimpath \

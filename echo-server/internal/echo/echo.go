@@ -67,10 +67,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b = appendText(b, r, fields)
 	}
 	w.Write(b) //nolint:errcheck // the client has gone; nothing to do.
-	if cap(b) <= maxPooledBuffer {
+	if pooled(b) {
 		*bp = b
 		buffers.Put(bp)
 	}
+}
+
+// pooled reports whether the response buffer b goes back to the pool: only
+// buffers of at most maxPooledBuffer bytes do.
+func pooled(b []byte) bool {
+	return cap(b) <= maxPooledBuffer
 }
 
 // drainBody reads and discards the request body. It reports whether the
@@ -86,6 +92,8 @@ func (h *Handler) drainBody(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	body := r.Body
+	// Equivalent mutant: "<= 0" here behaves the same, as a zero length has
+	// returned above.
 	if r.ContentLength < 0 {
 		// Unknown length (chunked): stop reading past the limit.
 		body = http.MaxBytesReader(w, r.Body, h.maxBodyBytes)

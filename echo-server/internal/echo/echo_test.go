@@ -111,24 +111,140 @@ func TestHandlerText(t *testing.T) {
 }
 
 func TestHandlerJSON(t *testing.T) {
-	r := newRequest(http.MethodPut, "/items/7?x=y", http.Header{
-		"Accept":       {"application/json"},
-		"Content-Type": {"text/plain"},
-	}, strings.NewReader("body"))
-	r.Host = "example.com:8080"
-	w := httptest.NewRecorder()
-	NewHandler(1<<20).ServeHTTP(w, r)
+	tests := []struct {
+		name          string
+		method        string
+		target        string
+		header        http.Header
+		body          string
+		contentLength int64 // -1: unknown, as for a chunked body
+		want          string
+	}{
+		{
+			name:          "put with a body",
+			method:        http.MethodPut,
+			target:        "/items/7?x=y",
+			header:        http.Header{"Content-Type": {"text/plain"}},
+			body:          "body",
+			contentLength: 4,
+			want: `{"remoteAddr":"192.0.2.1:1234","method":"PUT","requestURI":"/items/7?x=y","proto":"HTTP/1.1",` +
+				`"contentLength":4,"headers":{"Accept":["application/json"],"Content-Type":["text/plain"]},"host":"example.com:8080"}` + "\n",
+		},
+		{
+			// 26 bytes: "1a" in hex, which is not even a JSON number.
+			name:          "content length is decimal",
+			method:        http.MethodPost,
+			target:        "/upload",
+			body:          strings.Repeat("x", 26),
+			contentLength: 26,
+			want: `{"remoteAddr":"192.0.2.1:1234","method":"POST","requestURI":"/upload","proto":"HTTP/1.1",` +
+				`"contentLength":26,"headers":{"Accept":["application/json"]},"host":"example.com:8080"}` + "\n",
+		},
+		{
+			name:          "unknown content length",
+			method:        http.MethodPost,
+			target:        "/chunked",
+			body:          "chunk",
+			contentLength: -1,
+			want: `{"remoteAddr":"192.0.2.1:1234","method":"POST","requestURI":"/chunked","proto":"HTTP/1.1",` +
+				`"contentLength":-1,"headers":{"Accept":["application/json"]},"host":"example.com:8080"}` + "\n",
+		},
+		{
+			name:   "strings escaped as encoding/json does",
+			method: http.MethodGet,
+			target: "/a?b=<c>&d=\"e\"",
+			header: http.Header{"X-Html": {"<&>"}},
+			want: `{"remoteAddr":"192.0.2.1:1234","method":"GET","requestURI":"/a?b=\u003cc\u003e\u0026d=\"e\"","proto":"HTTP/1.1",` +
+				`"contentLength":0,"headers":{"Accept":["application/json"],"X-Html":["\u003c\u0026\u003e"]},"host":"example.com:8080"}` + "\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header := http.Header{"Accept": {"application/json"}}
+			for k, v := range tt.header {
+				header[k] = v
+			}
+			r := newRequest(tt.method, tt.target, header, nil)
+			r.Body = io.NopCloser(strings.NewReader(tt.body))
+			r.ContentLength = tt.contentLength
+			r.Host = "example.com:8080"
+			w := httptest.NewRecorder()
+			NewHandler(1<<20).ServeHTTP(w, r)
 
-	if w.Code != http.StatusOK {
-		t.Fatalf("status = %d, want 200", w.Code)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status = %d, want 200", w.Code)
+			}
+			if got := w.Header().Get("Content-Type"); got != "application/json" {
+				t.Errorf("Content-Type = %q, want application/json", got)
+			}
+			if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+			}
+			if got := w.Body.String(); got != tt.want {
+				t.Errorf("body:\n%s\nwant:\n%s", got, tt.want)
+			}
+			var decoded struct{ ContentLength int64 }
+			if err := json.Unmarshal(w.Body.Bytes(), &decoded); err != nil || decoded.ContentLength != tt.contentLength {
+				t.Errorf("decoded contentLength = %d, %v; want %d", decoded.ContentLength, err, tt.contentLength)
+			}
+		})
 	}
-	if got := w.Header().Get("Content-Type"); got != "application/json" {
-		t.Errorf("Content-Type = %q, want application/json", got)
+}
+
+// TestAppendString pins the escaping of every kind of byte against both a
+// literal and encoding/json, which the README promises to match.
+func TestAppendString(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"", `""`},
+		{"plain ASCII ~", `"plain ASCII ~"`},
+		{`quote " backslash \`, `"quote \" backslash \\"`},
+		{"<a href='x'>&</a>", `"\u003ca href='x'\u003e\u0026\u003c/a\u003e"`},
+		{"\b\f\n\r\t", `"\b\f\n\r\t"`},
+		{"\x00\x01\x1f", `"\u0000\u0001\u001f"`},
+		{"del \x7f stays", "\"del \x7f stays\""},
+		{"caf\u00e9 \u20ac \U0001F600", "\"caf\u00e9 \u20ac \U0001F600\""},
+		{"line\u2028para\u2029end", `"line\u2028para\u2029end"`},
+		// Invalid UTF-8, the lowest non-ASCII byte included, becomes U+FFFD;
+		// a valid U+FFFD stays as it is.
+		{"a\x80b", `"a\ufffdb"`},
+		{"\xff\xfe", `"\ufffd\ufffd"`},
+		{"\xe2\x82", `"\ufffd\ufffd"`},
+		{"valid \ufffd", "\"valid \ufffd\""},
 	}
-	want := `{"remoteAddr":"192.0.2.1:1234","method":"PUT","requestURI":"/items/7?x=y","proto":"HTTP/1.1",` +
-		`"contentLength":4,"headers":{"Accept":["application/json"],"Content-Type":["text/plain"]},"host":"example.com:8080"}` + "\n"
-	if got := w.Body.String(); got != want {
-		t.Errorf("body:\n%s\nwant:\n%s", got, want)
+	for _, tt := range tests {
+		got := string(appendString([]byte("prefix:"), tt.in))
+		if got != "prefix:"+tt.want {
+			t.Errorf("appendString(%q) = %s, want %s", tt.in, got, "prefix:"+tt.want)
+		}
+		marshalled, err := json.Marshal(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(marshalled) != tt.want {
+			t.Errorf("json.Marshal(%q) = %s, the test's want %s is wrong", tt.in, marshalled, tt.want)
+		}
+	}
+}
+
+// TestPooled pins the memory bound: a buffer grown by one request with huge
+// headers is not kept for later requests.
+func TestPooled(t *testing.T) {
+	tests := []struct {
+		capacity int
+		want     bool
+	}{
+		{0, true},
+		{1024, true},
+		{maxPooledBuffer, true},
+		{maxPooledBuffer + 1, false},
+		{4 * maxPooledBuffer, false},
+	}
+	for _, tt := range tests {
+		if got := pooled(make([]byte, 0, tt.capacity)); got != tt.want {
+			t.Errorf("pooled(cap %d) = %v, want %v", tt.capacity, got, tt.want)
+		}
 	}
 }
 

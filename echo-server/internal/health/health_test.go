@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"echo-server/internal/refused"
 )
 
 func TestHandler(t *testing.T) {
@@ -80,25 +82,29 @@ func TestCheck(t *testing.T) {
 	defer hanging.Close()
 	defer close(release)
 
-	// A port nothing listens on: bound, then released.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// A listener that is never served: connections complete in its backlog,
+	// and no request is ever read. Unlike a port that was bound and
+	// released, no other test can take it over.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	nothing := "http://" + ln.Addr().String() + Path
-	ln.Close()
+	defer silent.Close()
+	refused := refused.Addr(t)
 
 	tests := []struct {
 		name    string
 		target  string
 		timeout time.Duration
-		wantErr string // substring; empty means healthy
+		wantErr string // empty means healthy
+		partial bool   // wantErr is a part of the error: a timeout's wording is net/http's
 	}{
-		{"healthy", ok.URL + Path, 10 * time.Second, ""},
-		{"error status", failing.URL + Path, 10 * time.Second, "status 503 Service Unavailable"},
-		{"redirect is not followed", redirect.URL + Path, 10 * time.Second, "status 302 Found"},
-		{"nothing listening", nothing, 10 * time.Second, "connection refused"},
-		{"no answer in time", hanging.URL + Path, 100 * time.Millisecond, "Client.Timeout exceeded"},
+		{"healthy", ok.URL + Path, 10 * time.Second, "", false},
+		{"error status", failing.URL + Path, 10 * time.Second, "status 503 Service Unavailable", false},
+		{"redirect is not followed", redirect.URL + Path, 10 * time.Second, "status 302 Found", false},
+		{"connection refused", "http://" + refused + Path, 10 * time.Second, "dial tcp " + refused + ": connect: connection refused", false},
+		{"never accepted", "http://" + silent.Addr().String() + Path, 100 * time.Millisecond, "(Client.Timeout exceeded while awaiting headers)", true},
+		{"no answer in time", hanging.URL + Path, 100 * time.Millisecond, "(Client.Timeout exceeded while awaiting headers)", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,9 +112,14 @@ func TestCheck(t *testing.T) {
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("Check = %v, want healthy", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Errorf("Check = %v, want an error containing %q", err, tt.wantErr)
-			case err != nil && strings.Contains(err.Error(), tt.target):
+			case tt.wantErr != "" && err == nil:
+				t.Errorf("Check = nil, want %q", tt.wantErr)
+			case err == nil:
+			case tt.partial && !strings.Contains(err.Error(), tt.wantErr):
+				t.Errorf("Check = %q, want an error containing %q", err, tt.wantErr)
+			case !tt.partial && err.Error() != tt.wantErr:
+				t.Errorf("Check = %q, want %q", err, tt.wantErr)
+			case strings.Contains(err.Error(), "http://"):
 				t.Errorf("error %q repeats the URL", err)
 			}
 		})

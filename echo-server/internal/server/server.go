@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"echo-server/internal/config"
-	"echo-server/internal/deadline"
 	"echo-server/internal/echo"
 	"echo-server/internal/health"
 )
@@ -41,22 +40,10 @@ func (rt router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.echo.ServeHTTP(w, r)
 }
 
-// Listen listens on cfg.Listen. Deadlines on the accepted connections are
-// cheap to set and fire up to 5% of the shortest timeout late (at most
-// 250ms); see package deadline.
+// Listen listens on cfg.Listen. The connections' timeouts are those of the
+// http.Server that New returns.
 func Listen(ctx context.Context, cfg config.Config) (net.Listener, error) {
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", cfg.Listen)
-	if err != nil {
-		return nil, err
-	}
-	return deadline.NewListener(ln, tick(cfg)), nil
-}
-
-// tick is how often connection deadlines are checked: a twentieth of the
-// shortest timeout, from 5ms to 250ms.
-func tick(cfg config.Config) time.Duration {
-	shortest := min(cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout)
-	return min(max(shortest/20, 5*time.Millisecond), 250*time.Millisecond)
+	return new(net.ListenConfig).Listen(ctx, "tcp", cfg.Listen)
 }
 
 // New returns an http.Server for h with the timeouts and limits of cfg.

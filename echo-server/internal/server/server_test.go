@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -486,5 +487,103 @@ func TestRunReturnsServeError(t *testing.T) {
 	err = Run(context.Background(), New(cfg, http.NotFoundHandler(), discardLogger()), ln, cfg.ShutdownTimeout, discardLogger())
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("serving on %s", ln.Addr())) {
 		t.Errorf("Run on a closed listener = %v, want a serve error", err)
+	}
+}
+
+// TestAccessLogStatus checks the status and size that the access log
+// records for the ways a handler can answer.
+func TestAccessLogStatus(t *testing.T) {
+	tests := []struct {
+		name      string
+		handler   http.HandlerFunc
+		wantCode  int // sent to the client
+		wantLog   int // logged
+		wantBytes int64
+	}{
+		{
+			name:     "body only",
+			handler:  func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") },
+			wantCode: 200, wantLog: 200, wantBytes: 5,
+		},
+		{
+			name:     "nothing written",
+			handler:  func(http.ResponseWriter, *http.Request) {},
+			wantCode: 200, wantLog: 200, wantBytes: 0,
+		},
+		{
+			name: "error status",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			},
+			wantCode: 413, wantLog: 413, wantBytes: int64(len("too large\n")),
+		},
+		{
+			name: "informational status first",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusEarlyHints)
+				w.WriteHeader(http.StatusAccepted)
+				io.WriteString(w, "ok")
+			},
+			wantCode: 202, wantLog: 202, wantBytes: 2,
+		},
+		{
+			name: "explicit 200, then a superfluous status",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusOK)
+				w.WriteHeader(http.StatusInternalServerError)
+			},
+			wantCode: 200, wantLog: 200, wantBytes: 0,
+		},
+		{
+			name: "status after the body",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, "abc")
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, "de")
+			},
+			wantCode: 200, wantLog: 200, wantBytes: 5,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs shutdowntest.Buffer
+			h := accessLog(tt.handler, slog.New(slog.NewJSONHandler(&logs, nil)))
+			addr, stop := start(t, defaults(t), h, discardLogger())
+			resp, err := http.Get("http://" + addr + "/status")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body) //nolint:errcheck // the log is checked.
+			resp.Body.Close()
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+			var entry struct {
+				Msg    string
+				Status int
+				Bytes  int64
+			}
+			if err := json.Unmarshal([]byte(logs.String()), &entry); err != nil {
+				t.Fatalf("log %q: %v", logs.String(), err)
+			}
+			if resp.StatusCode != tt.wantCode || entry.Msg != "request" || entry.Status != tt.wantLog || entry.Bytes != tt.wantBytes {
+				t.Errorf("client got %d; logged %+v; want client %d, logged status %d with %d bytes",
+					resp.StatusCode, entry, tt.wantCode, tt.wantLog, tt.wantBytes)
+			}
+		})
+	}
+}
+
+// TestAccessLogUnwrap checks that a handler behind the access log can still
+// reach the connection through http.ResponseController.
+func TestAccessLogUnwrap(t *testing.T) {
+	flushErr := make(chan error, 1)
+	h := accessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		flushErr <- http.NewResponseController(w).Flush()
+	}), discardLogger())
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	if err := <-flushErr; err != nil || !w.Flushed {
+		t.Errorf("Flush through the access log = %v (flushed %v), want it to reach the writer", err, w.Flushed)
 	}
 }
