@@ -118,7 +118,7 @@ func New(
 	// commit time, dirtiness and origin remote that the labels and version
 	// come from. Without a .git those say "unknown" and a warning is logged.
 	// +defaultPath="/"
-	// +ignore=[".env", "image.tar", "release.tar", "bin/", "echo-server/echo-server", "ci/hack/bindings/bindings", "**/*.test", "**/*.out"]
+	// +ignore=["**/.env", "image.tar", "release.tar", "bin/", "echo-server/echo-server", "ci/hack/bindings/bindings", "**/*.test", "**/*.out"]
 	repo *dagger.Directory,
 	// Go toolchain image that vets, tests and compiles.
 	// +optional
@@ -310,7 +310,8 @@ func (m *EchoServer) Smoke(ctx context.Context) (string, error) {
 // release as a multi-platform OCI archive: every timestamp in it is the
 // commit time, so the same commit gives the same bytes and the same index
 // digest anywhere. It is exactly what publish pushes; its index digest is
-// in index.json (crane digest --tarball, or the publish output).
+// in index.json (the publish output names it too).
+// +cache="session"
 func (m *EchoServer) Tarball(
 	ctx context.Context,
 	// Platforms of the image index (default: linux/amd64 and linux/arm64).
@@ -513,6 +514,9 @@ func (m *EchoServer) publish(ctx context.Context, registry, username string, pas
 	}
 	dest := destination{push: repo, tools: repo}
 	if registryService != nil {
+		if repo.Port() == "" {
+			return "", fmt.Errorf("publish %s: with --registry-service, --registry must name the service's port, e.g. localhost:5000/echo-server", repo)
+		}
 		dest = serviceDestination(repo, registryService)
 	}
 	dest.username, dest.password = username, password
@@ -572,7 +576,8 @@ func (m *EchoServer) gate(ctx context.Context, meta *metadata, platforms []platf
 		images, err = m.images(gctx, meta, platforms, "")
 		return err
 	})
-	return images, g.Wait()
+	err := g.Wait() // images is set once every step is done
+	return images, err
 }
 
 // images builds the image of every platform concurrently; fresh is passed
@@ -587,5 +592,6 @@ func (m *EchoServer) images(ctx context.Context, meta *metadata, platforms []pla
 			return err
 		})
 	}
-	return images, g.Wait()
+	err := g.Wait()
+	return images, err
 }

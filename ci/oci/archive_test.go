@@ -21,6 +21,7 @@ func release(t *testing.T, f fixture) (string, Release) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkReadable(t, dir)
 	return dir, rel
 }
 

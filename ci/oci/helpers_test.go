@@ -381,3 +381,29 @@ func checkBlobs(t testing.TB, dir string) {
 		}
 	}
 }
+
+// checkReadable fails unless every file of the layout in dir is 0644 and
+// every directory 0755: crane and syft read it as another user.
+func checkReadable(t testing.TB, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", path, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

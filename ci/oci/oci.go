@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -94,7 +95,31 @@ func Normalise(archive io.Reader, dir string, created time.Time) (Release, error
 	if err := lp.AppendIndex(idx, layout.WithAnnotations(stampAnnotations(in.rootAnnotations, stamp))); err != nil {
 		return Release{}, fmt.Errorf("write release layout %s: %w", dir, err)
 	}
+	if err := readable(dir); err != nil {
+		return Release{}, err
+	}
 	return release, nil
+}
+
+// readable makes every file of the layout in dir world-readable (0644) and
+// every directory 0755. go-containerregistry writes layer blobs through
+// os.CreateTemp, mode 0600, and the tools that read a layout (crane, syft)
+// may run as another user than the one that wrote it.
+func readable(dir string) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := fs.FileMode(0o644)
+		if d.IsDir() {
+			mode = 0o755
+		}
+		return os.Chmod(path, mode)
+	})
+	if err != nil {
+		return fmt.Errorf("make layout %s readable: %w", dir, err)
+	}
+	return nil
 }
 
 // timestamp returns created in UTC as RFC 3339 with nanoseconds, the form

@@ -78,5 +78,8 @@ func extractImage(idx v1.ImageIndex, desc v1.Descriptor, out string) (Image, err
 	if err := lp.AppendDescriptor(desc); err != nil {
 		return Image{}, fmt.Errorf("write layout %s: %w", out, err)
 	}
+	if err := readable(out); err != nil {
+		return Image{}, err
+	}
 	return Image{Platform: desc.Platform.String(), Digest: desc.Digest.String()}, nil
 }

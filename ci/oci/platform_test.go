@@ -26,6 +26,7 @@ func TestExtractPlatform(t *testing.T) {
 				t.Errorf("ExtractPlatform = %+v, want %+v", got, want)
 			}
 			checkBlobs(t, out)
+			checkReadable(t, out)
 			root := readIndexJSON(t, out)
 			if len(root.Manifests) != 1 || !reflect.DeepEqual(root.Manifests[0], releaseIndex.Manifests[i]) {
 				t.Fatalf("index.json lists %+v, want only %+v", root.Manifests, releaseIndex.Manifests[i])

@@ -62,6 +62,7 @@ func TestExplain(t *testing.T) {
 	noSignAtt := "image attestations verification failed, verifiedCount: 0, requiredCount: 1, error: .attestations[0].attestors[0].entries[0].keys: sigstore bundle verification failed: no matching signatures found"
 	noProv := "image attestations verification failed, verifiedCount: 0, requiredCount: 1, error: .attestations[1].attestors[0].entries[1].keys: sigstore bundle verification failed: no matching signatures found"
 	unknownAtt := "image attestations verification failed, verifiedCount: 0, requiredCount: 1, error: .attestations[7].attestors[0].entries[7].keys: x"
+	pastAtt := "image attestations verification failed, verifiedCount: 0, requiredCount: 1, error: .attestations[2].attestors[0].entries[0].keys: x"
 	noIndex := "image attestations verification failed, verifiedCount: 0, requiredCount: 1, error: failed to fetch bundles"
 	badCond := "image attestations verification failed, verifiedCount: 0, requiredCount: 1, error: .attestations[1].attestors[0].entries[1].keys: " +
 		"attestation checks failed for " + img + " and predicate https://slsa.dev/provenance/v1: the provenance's source repository is not https://github.com/acme/echo-server"
@@ -80,6 +81,8 @@ func TestExplain(t *testing.T) {
 			"kyverno refused default/Pod/signed: rule signature-and-provenance: the SLSA provenance (https://slsa.dev/provenance/v1) is missing or not signed with the policy's key (kyverno: " + noProv + ")"},
 		{"unknown attestation index", refused("signed", img, unknownAtt),
 			"kyverno refused default/Pod/signed: rule signature-and-provenance: an attestation the policy requires is missing or not signed with its key (kyverno: " + unknownAtt + ")"},
+		{"attestation index just past the policy's", refused("signed", img, pastAtt),
+			"kyverno refused default/Pod/signed: rule signature-and-provenance: an attestation the policy requires is missing or not signed with its key (kyverno: " + pastAtt + ")"},
 		{"attestation without index", refused("signed", img, noIndex),
 			"kyverno refused default/Pod/signed: rule signature-and-provenance: an attestation the policy requires is missing or not signed with its key (kyverno: " + noIndex + ")"},
 		{"failed condition", refused("signed", img, badCond),
@@ -123,6 +126,7 @@ func TestExplain(t *testing.T) {
 			"----------------------------------------------------------------------\n\npass: 0, fail: 0, warn: 0, error: 1, skip: 0 \n",
 			"kyverno did not load the policy: 1. verify-echo-server-images: spec.rules[0].verifyImages[0]: Invalid value: \"\": An image reference is required"},
 		{"invalid policies", "Invalid Policies:\n1. p: variable 'element.name' x\n", "kyverno did not load the policy: 1. p: variable 'element.name' x"},
+		{"skipped policies on the last line", "Policies Skipped:", "kyverno did not load the policy"},
 		{"skipped, no reason line", "Policies Skipped:\n", "kyverno did not load the policy"},
 		{"skipped, blank reason line", "Policies Skipped:\n\n", "kyverno did not load the policy"},
 		{"CLI error", "Error: failed to load policies (open /work/policy.yaml: no such file or directory)\n",

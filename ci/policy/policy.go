@@ -17,6 +17,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/url"
+	"path"
 	"strings"
 
 	"dagger/echo-server/ref"
@@ -152,7 +153,7 @@ func header(repo string) string {
 // markPlaceholders puts placeholderComment above every publicKeys key.
 func markPlaceholders(n *yaml.Node) {
 	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
+		for i := 0; i < len(n.Content); i += 2 { // keys; values follow them
 			if n.Content[i].Value == "publicKeys" {
 				n.Content[i].HeadComment = placeholderComment
 			}
@@ -256,14 +257,9 @@ func repository(s string) (string, error) {
 // component of s.
 func withoutTagOrDigest(s string) string {
 	s, _, _ = strings.Cut(s, "@")
-	slash := strings.LastIndex(s, "/")
-	if slash < 0 {
-		return s
-	}
-	if colon := strings.LastIndex(s, ":"); colon > slash {
-		return s[:colon]
-	}
-	return s
+	dir, last := path.Split(s)
+	name, _, _ := strings.Cut(last, ":")
+	return dir + name
 }
 
 // publicKey checks that s is exactly one PEM "PUBLIC KEY" block and returns

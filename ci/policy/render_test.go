@@ -655,3 +655,21 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+func TestWithoutTagOrDigest(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ghcr.io/acme/echo-server:1.2.3", "ghcr.io/acme/echo-server"},
+		{"ghcr.io/acme/echo-server@sha256:abc", "ghcr.io/acme/echo-server"},
+		{"ghcr.io/acme/echo-server:1.2.3@sha256:abc", "ghcr.io/acme/echo-server"},
+		{"localhost:5000/echo-server", "localhost:5000/echo-server"},
+		{"localhost:5000/echo-server:v1", "localhost:5000/echo-server"},
+		{"/echo-server:v1", "/echo-server"},
+		{"echo-server:v1", "echo-server"},
+		{"ghcr.io/acme/echo-server", "ghcr.io/acme/echo-server"},
+	}
+	for _, tt := range tests {
+		if got := withoutTagOrDigest(tt.in); got != tt.want {
+			t.Errorf("withoutTagOrDigest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -148,15 +148,22 @@ func (r Repository) String() string {
 // {registry:5000 echo}. A throwaway registry is localhost to the engine but
 // a service alias to the containers bound to it.
 func (r Repository) OnHost(name string) Repository {
+	host := name
+	if port := r.Port(); port != "" {
+		host += ":" + port
+	}
+	return Repository{Host: host, Path: r.Path}
+}
+
+// Port returns the port of r's host, "" when it names none:
+// "localhost:5000" -> "5000", "[::1]:5000" -> "5000", "ghcr.io" -> "".
+func (r Repository) Port() string {
 	hostPort := r.Host
 	if _, afterIPv6, ok := strings.Cut(hostPort, "]"); ok {
 		hostPort = afterIPv6
 	}
-	host := name
-	if _, port, ok := strings.Cut(hostPort, ":"); ok {
-		host += ":" + port
-	}
-	return Repository{Host: host, Path: r.Path}
+	_, port, _ := strings.Cut(hostPort, ":")
+	return port
 }
 
 // WithTag returns the reference to tag in r, e.g.

@@ -256,6 +256,7 @@ func TestOnHost(t *testing.T) {
 		repo Repository
 		want string
 	}{
+		{Repository{Host: "registry.localhost:5000", Path: "echo-server"}, "registry:5000/echo-server"},
 		{Repository{Host: "localhost:5000", Path: "echo-server"}, "registry:5000/echo-server"},
 		{Repository{Host: "localhost", Path: "acme/echo"}, "registry/acme/echo"},
 		{Repository{Host: "[::1]:5000", Path: "echo"}, "registry:5000/echo"},
@@ -267,6 +268,22 @@ func TestOnHost(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.repo.OnHost("registry").String(); got != tt.want {
 			t.Errorf("%s.OnHost(registry) = %s, want %s", tt.repo, got, tt.want)
+		}
+	}
+}
+
+func TestPort(t *testing.T) {
+	tests := []struct{ host, want string }{
+		{"localhost:5000", "5000"},
+		{"localhost", ""},
+		{"[::1]:5000", "5000"},
+		{"[::1]", ""},
+		{"10.0.0.1:443", "443"},
+		{"ghcr.io", ""},
+	}
+	for _, tt := range tests {
+		if got := (Repository{Host: tt.host, Path: "echo"}).Port(); got != tt.want {
+			t.Errorf("Repository{Host: %q}.Port() = %q, want %q", tt.host, got, tt.want)
 		}
 	}
 }
