@@ -77,7 +77,7 @@ func (p published) String() string {
 	return strings.Join(lines, "\n")
 }
 
-// release validates every input (tags, signing key), gates, writes the
+// release validates every input (tags, signing key, provenance), gates, writes the
 // reproducible release, pushes it, signs it and attests it, verifying each.
 // Nothing is pushed before the inputs and the gate pass.
 func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destination, opts releaseOptions) (published, error) {
@@ -88,9 +88,18 @@ func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destinati
 	if err != nil {
 		return pub, err
 	}
+	prov := provenanceInput{
+		meta: meta, tags: pub.tags, platforms: opts.platforms,
+		workflowRef: opts.workflowRef, invocationID: opts.invocationID, started: started,
+	}
 	var publicKey *dagger.File
 	if opts.sign {
 		if publicKey, err = m.publicKey(ctx, opts.key, opts.keyPassword); err != nil {
+			return pub, err
+		}
+		// The provenance's inputs (workflow ref, source URL) are
+		// validated before anything is pushed.
+		if _, err := m.predicate(ctx, prov); err != nil {
 			return pub, err
 		}
 	}
@@ -128,10 +137,7 @@ func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destinati
 		return pub, err
 	}
 	pub.signed = true
-	pub.attestations, err = m.attest(ctx, signer, dest, lay, publicKey, provenanceInput{
-		meta: meta, tags: pub.tags, platforms: opts.platforms,
-		workflowRef: opts.workflowRef, invocationID: opts.invocationID, started: started,
-	})
+	pub.attestations, err = m.attest(ctx, signer, dest, lay, publicKey, prov)
 	return pub, err
 }
 

@@ -154,11 +154,14 @@ func Predicate(b Build) ([]byte, error) {
 	}
 	images := []Image{{"builder", b.Builder}, {"runtime", b.Runtime}, {"syft", b.Syft}, {"cosign", b.Cosign}}
 	deps := []resourceDescriptor{}
-	if b.Repository != "" && b.Commit != "" {
-		deps = append(deps, resourceDescriptor{
-			URI:    "git+" + b.Repository + "@" + b.Commit,
-			Digest: map[string]string{"sha1": b.Commit},
-		})
+	if b.Commit != "" {
+		// Without a web address of the repository the commit alone still
+		// names the source.
+		source := resourceDescriptor{Name: "source", Digest: map[string]string{"sha1": b.Commit}}
+		if b.Repository != "" {
+			source = resourceDescriptor{URI: "git+" + b.Repository + "@" + b.Commit, Digest: source.Digest}
+		}
+		deps = append(deps, source)
 	}
 	for i, img := range images {
 		m := imagePattern.FindStringSubmatch(img.Ref)

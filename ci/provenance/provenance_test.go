@@ -175,8 +175,10 @@ func TestPredicate(t *testing.T) {
 		{"local build, times in another zone", local, localPredicate},
 		{"repository without commit: no source dependency", repoOnly,
 			strings.Replace(localPredicate, `"externalParameters": {`, `"externalParameters": {"repository": "https://github.com/acme/echo-server",`, 1)},
-		{"commit without repository: no source dependency", commitOnly,
-			strings.Replace(localPredicate, `"externalParameters": {`, `"externalParameters": {"commit": "`+commit+`",`, 1)},
+		{"commit without repository: the source by its commit alone", commitOnly,
+			strings.Replace(
+				strings.Replace(localPredicate, `"externalParameters": {`, `"externalParameters": {"commit": "`+commit+`",`, 1),
+				`"resolvedDependencies": [`, `"resolvedDependencies": [{"name": "source", "digest": {"sha1": "`+commit+`"}},`, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
