@@ -11,7 +11,7 @@ import (
 )
 
 // policyFor renders the admission policy of repository for publicKey.
-func (m *EchoServer) policyFor(ctx context.Context, repository string, publicKey *dagger.File, source string) (*dagger.File, error) {
+func (m *EchoServer) policyFor(ctx context.Context, repository string, publicKey *dagger.Secret, source string) (*dagger.File, error) {
 	repo, err := ref.ParseRepository(repository)
 	if err != nil {
 		return nil, err
@@ -25,7 +25,11 @@ func (m *EchoServer) policyFor(ctx context.Context, repository string, publicKey
 			return nil, fmt.Errorf("policy %s: no source repository known (no origin remote): pass --source-repository https://…", repo)
 		}
 	}
-	doc, err := renderPolicy(ctx, repo, publicKey, source)
+	pem, err := publicKey.Plaintext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read --public-key: %w", err)
+	}
+	doc, err := policy.Render(policy.Params{Repository: repo.String(), PublicKey: pem, SourceRepository: source})
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +37,7 @@ func (m *EchoServer) policyFor(ctx context.Context, repository string, publicKey
 	return dag.Directory().WithNewFile(name, string(doc)).File(name), nil
 }
 
-// renderPolicy renders the policy of repo with the PEM in publicKey.
+// renderPolicy renders the policy of repo with the public key in publicKey.
 func renderPolicy(ctx context.Context, repo ref.Repository, publicKey *dagger.File, source string) ([]byte, error) {
 	pem, err := publicKey.Contents(ctx)
 	if err != nil {

@@ -362,7 +362,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repository", err))
 				}
 			}
-			var publicKey *dagger.File
+			var publicKey *dagger.Secret
 			if inputArgs["publicKey"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["publicKey"]), &publicKey)
 				if err != nil {

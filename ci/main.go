@@ -372,8 +372,9 @@ func (m *EchoServer) Policy(
 	ctx context.Context,
 	// Image repository the policy guards, e.g. ghcr.io/acme/echo-server.
 	repository string,
-	// The cosign public key (cosign.pub), e.g. file:cosign.pub.
-	publicKey *dagger.File,
+	// The cosign public key (cosign.pub), e.g. file:cosign.pub: read with
+	// the providers of --cosign-key (env:, file:, cmd:), though it is public.
+	publicKey *dagger.Secret,
 	// Source repository the provenance must name, an https URL (default: the
 	// source label, from the origin remote or --source-url).
 	// +optional
