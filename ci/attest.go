@@ -114,10 +114,12 @@ func attestOne(ctx context.Context, signer, verifier *dagger.Container, dest des
 		return a, fmt.Errorf("cosign verify-attestation --type %s %s: %w", typ, target.Ref, err)
 	}
 	statements, err := signing.Statements(out)
+	if err == nil {
+		a.statement, err = signing.About(statements, a.digest)
+	}
 	if err != nil {
 		return a, fmt.Errorf("cosign verify-attestation --type %s %s: %w", typ, target.Ref, err)
 	}
-	a.statement = statements[len(statements)-1]
 	slog.Info("attestation verified", "type", typ, "image", target.Ref)
 	return a, nil
 }

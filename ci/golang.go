@@ -57,9 +57,9 @@ func (m *EchoServer) binary(ctx context.Context, p platform.Platform, meta *meta
 		ctr = ctr.WithEnvVariable(kv[0], kv[1])
 	}
 	if fresh != "" {
-		ctr = ctr.
-			WithEnvVariable("GOCACHE", "/tmp/go-build-fresh").
-			WithEnvVariable("ECHO_SERVER_REBUILD", fresh)
+		for _, kv := range gobuild.FreshEnv(fresh) {
+			ctr = ctr.WithEnvVariable(kv[0], kv[1])
+		}
 	}
 	built, err := ctr.WithExec(args).Sync(ctx)
 	if err != nil {

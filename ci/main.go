@@ -117,8 +117,10 @@ func New(
 	// The repository checkout with its .git, read for the revision, ref, tags,
 	// commit time, dirtiness and origin remote that the labels and version
 	// come from. Without a .git those say "unknown" and a warning is logged.
+	// User defaults (.env), keys and what the README's commands export are
+	// never uploaded: they would mark the build dirty, or leak.
 	// +defaultPath="/"
-	// +ignore=["**/.env", "image.tar", "release.tar", "bin/", "echo-server/echo-server", "ci/hack/bindings/bindings", "**/*.test", "**/*.out"]
+	// +ignore=["**/.env", "cosign.key", "image.tar", "release.tar", "sbom.spdx.json", "provenance.json", "verify-images.yaml", "bin/", "echo-server/echo-server", "ci/hack/bindings/bindings", "**/*.test", "**/*.out"]
 	repo *dagger.Directory,
 	// Go toolchain image that vets, tests and compiles.
 	// +optional
@@ -128,11 +130,12 @@ func New(
 	// +optional
 	// +default="alpine:3.23.5@sha256:fd791d74b68913cbb027c6546007b3f0d3bc45125f797758156952bc2d6daf40"
 	runtimeImage string,
-	// Image with git, which reads the commit time.
+	// Image with git, which reads the commit time and the tags at HEAD.
 	// +optional
 	// +default="alpine/git:v2.49.1@sha256:c0280cf9572316299b08544065d3bf35db65043d5e3963982ec50647d2746e26"
 	gitImage string,
-	// Image with cosign, which signs and verifies.
+	// Image with cosign, which signs, attests and verifies (and makes check's
+	// throwaway key pairs).
 	// +optional
 	// +default="ghcr.io/sigstore/cosign/cosign:v3.1.3@sha256:9e5c2f2edc34351160407ca3416c61855bdf9403c3c5936e0f0be7fc261611b8"
 	cosignImage string,
@@ -324,7 +327,8 @@ func (m *EchoServer) Tarball(
 
 // Sbom returns the SPDX JSON SBOM of one platform's image of the release, as
 // syft finds it: the Go modules and stdlib version of the binary and the
-// base image's packages. Publish attaches the same document, signed.
+// base image's packages. Publish attaches one made the same way to each
+// platform's image, signed.
 func (m *EchoServer) Sbom(
 	ctx context.Context,
 	// Platform of the image, e.g. linux/arm64 (default: the engine's platform).
@@ -339,11 +343,13 @@ func (m *EchoServer) Sbom(
 // statement: what was built (source repository, commit, ref, tags,
 // platforms), how (the pinned images by digest, the go build flags) and by
 // whom. Publish attaches its predicate to the index digest, signed.
+// +cache="session"
 func (m *EchoServer) Provenance(
 	ctx context.Context,
 	// The release's image index digest, sha256:<64 hex> (publish prints it).
 	digest string,
-	// The subject's name: the repository, e.g. ghcr.io/acme/echo-server.
+	// The subject's name: the repository, e.g. ghcr.io/acme/echo-server (publish
+	// names the repository it pushed to).
 	// +optional
 	// +default="echo-server"
 	repository string,
@@ -395,10 +401,11 @@ func (m *EchoServer) Publish(
 	ctx context.Context,
 	// Repository to push to: HOST[:PORT]/PATH, e.g. ghcr.io/acme/echo-server.
 	registry string,
-	// User name for the registry.
+	// User name for the registry (required, but for a --registry-service).
 	// +optional
 	username string,
-	// Password or token for the registry, e.g. env:GITHUB_TOKEN.
+	// Password or token for the registry, e.g. env:GITHUB_TOKEN (required,
+	// but for a --registry-service).
 	// +optional
 	password *dagger.Secret,
 	// Tags to push (default: the version and the full commit SHA).

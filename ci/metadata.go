@@ -55,15 +55,11 @@ func (m *EchoServer) metadata(ctx context.Context) (*metadata, error) {
 	if err != nil {
 		return nil, err
 	}
-	epoch := time.Unix(0, 0).UTC()
-	if !g.CommitTime.IsZero() {
-		epoch = g.CommitTime.UTC()
-	}
 	return &metadata{
 		meta:   meta,
 		git:    g,
 		labels: lbls,
-		epoch:  epoch,
+		epoch:  labels.Epoch(g),
 		stamp: gobuild.Stamp{
 			Version: labels.Version(g),
 			Commit:  lbls[labels.Prefix+"revision"],

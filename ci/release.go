@@ -172,28 +172,30 @@ func (m *EchoServer) push(ctx context.Context, dest destination, lay releaseLayo
 		WithMountedDirectory(layoutMount, lay.directory()).
 		WithEnvVariable(nonceEnv, rand.Text())
 	for _, tag := range tags {
-		target := dest.tools.WithTag(tag)
+		// crane reaches target; the user named it named.
+		target, named := dest.tools.WithTag(tag), dest.push.WithTag(tag)
 		ctr, err = ctr.WithExec(crane.Push(layoutMount, target, dest.insecure()), dagger.ContainerWithExecOpts{UseEntrypoint: true}).Sync(ctx)
 		if err != nil {
-			return registryError("push", target, err)
+			return registryError("push", named, err)
 		}
 		out, err := ctr.WithExec(crane.Digest(target, dest.insecure()), dagger.ContainerWithExecOpts{UseEntrypoint: true}).Stdout(ctx)
 		if err != nil {
-			return registryError("read back the digest of", target, err)
+			return registryError("read back the digest of", named, err)
 		}
-		if err := crane.CheckDigest(target, lay.Digest, out); err != nil {
+		if err := crane.CheckDigest(named, lay.Digest, out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// registryError explains a failed crane command against a registry.
-func registryError(action, target string, err error) error {
+// registryError explains a failed crane command against the registry of
+// image.
+func registryError(action, image string, err error) error {
 	if out := execOutput(err); out != "" {
-		return failure.Registry(action, target, out)
+		return failure.Registry(action, image, out)
 	}
-	return fmt.Errorf("%s %s: %w", action, target, err)
+	return fmt.Errorf("%s %s: %w", action, image, err)
 }
 
 // newSecret makes a secret of value under a name of its own: the engine

@@ -246,6 +246,10 @@ func TestRegistry(t *testing.T) {
 		{"connect: network is unreachable", "read digest " + ref + ": cannot reach the registry (connect: network is unreachable): check its host and port, and that it is up"},
 		{"BLOB_UNKNOWN: blob unknown to registry; sha256:x\n404 Not Found", "read digest " + ref + ": the repository does not exist or is not visible to these credentials (BLOB_UNKNOWN: blob unknown to registry): check the repository name, --username and --password"},
 		{strings.Repeat("x", maxLineLen+1), "read digest " + ref + ": " + strings.Repeat("x", maxLineLen) + "…"},
+		// A file the tool cannot open is no refusal of the registry.
+		{"Error: open /release/blobs/sha256/ab: permission denied", "read digest " + ref + ": open /release/blobs/sha256/ab: permission denied"},
+		{"Error: open /release/index.json: Permission Denied", "read digest " + ref + ": open /release/index.json: Permission Denied"},
+		{"DENIED: requested access to the resource is denied", "read digest " + ref + ": the registry refused the credentials (DENIED: requested access to the resource is denied): check --username and --password"},
 	} {
 		if got := Registry("read digest", ref, c.output).Error(); got != c.want {
 			t.Errorf("Registry(%q) =\n%s\nwant\n%s", c.output, got, c.want)

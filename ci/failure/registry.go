@@ -50,7 +50,7 @@ func Registry(action, ref, output string) error {
 	code, codeText := findCode(output)
 	status, statusText := findStatus(output)
 	reason := or(codeText, statusText)
-	if _, ok := phrase(lines, refused); ok {
+	if _, ok := phrase(remote(lines), refused); ok {
 		return fmt.Errorf("%s %s: the registry refused the credentials (%s): check --username and --password",
 			action, ref, or(reason, lastError(lines)))
 	}
@@ -118,6 +118,16 @@ func phrase(lines, phrases []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// remote is lines without the local "permission denied" of a file the tool
+// could not open, which is no registry's refusal.
+func remote(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.ReplaceAll(strings.ToLower(l), "permission denied", "")
+	}
+	return out
 }
 
 // lastError is the last line cobra printed as "Error: …", without that

@@ -71,6 +71,16 @@ func Env() [][2]string {
 	}
 }
 
+// FreshEnv is the environment that makes a build run again from scratch:
+// an empty Go build cache, and nonce, which differs on every call, so the
+// engine cannot answer from its cache either. Neither changes the binary.
+func FreshEnv(nonce string) [][2]string {
+	return [][2]string{
+		{"GOCACHE", "/tmp/go-build-fresh"},
+		{"ECHO_SERVER_REBUILD", nonce},
+	}
+}
+
 func goCmd(sub string, flags []string, target string) []string {
 	cmd := append([]string{"go", sub}, flags...)
 	return append(cmd, target)

@@ -1,6 +1,7 @@
 package gobuild
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -107,5 +108,21 @@ func TestEnvIsStatic(t *testing.T) {
 	}
 	if env["GOTOOLCHAIN"] != "local" {
 		t.Errorf("GOTOOLCHAIN = %q, want local", env["GOTOOLCHAIN"])
+	}
+}
+
+func TestFreshEnv(t *testing.T) {
+	got := FreshEnv("n0nce")
+	want := [][2]string{{"GOCACHE", "/tmp/go-build-fresh"}, {"ECHO_SERVER_REBUILD", "n0nce"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FreshEnv = %q, want %q", got, want)
+	}
+	// The fresh build must not inherit the cached one's settings.
+	for _, kv := range Env() {
+		for _, f := range got {
+			if kv[0] == f[0] {
+				t.Errorf("FreshEnv overrides %s of Env", f[0])
+			}
+		}
 	}
 }

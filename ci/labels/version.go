@@ -86,6 +86,16 @@ func Created(g Git) string {
 	return t.Format(time.RFC3339)
 }
 
+// Epoch returns the time every timestamp of the release is set to: the
+// commit time the created label says, or the Unix epoch when that label
+// says unknown, so that a build without git metadata is reproducible too.
+func Epoch(g Git) time.Time {
+	if t, ok := commitTime(g.CommitTime); ok {
+		return t
+	}
+	return time.Unix(0, 0).UTC()
+}
+
 // commitTime returns t in UTC; ok is false when t is zero or its year cannot
 // be written with four digits.
 func commitTime(t time.Time) (utc time.Time, ok bool) {

@@ -289,8 +289,18 @@ func TestCreated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Created(Git{Commit: testCommit, CommitTime: tt.time}); got != tt.want {
+			g := Git{Commit: testCommit, CommitTime: tt.time}
+			if got := Created(g); got != tt.want {
 				t.Errorf("Created() = %q, want %q", got, tt.want)
+			}
+			// Every timestamp of the release is the time the label says,
+			// or the Unix epoch when it says unknown.
+			wantEpoch := "1970-01-01T00:00:00Z"
+			if tt.want != "unknown" {
+				wantEpoch = tt.want
+			}
+			if got := Epoch(g).Format(time.RFC3339Nano); got != wantEpoch {
+				t.Errorf("Epoch() = %s, want %s", got, wantEpoch)
 			}
 		})
 	}

@@ -178,3 +178,18 @@ func decodeEnvelope(line []byte) (Statement, error) {
 	}
 	return Statement{PredicateType: st.PredicateType, Subjects: st.Subject, Predicate: st.Predicate, Raw: env.Payload}, nil
 }
+
+// About returns the last of statements whose subject is digest
+// ("sha256:<hex>"): verify-attestation prints every attestation of the type
+// on the image, and a digest published again carries one per publish.
+func About(statements []Statement, digest string) (Statement, error) {
+	algorithm, hex, _ := strings.Cut(digest, ":")
+	for i := len(statements) - 1; i >= 0; i-- {
+		for _, s := range statements[i].Subjects {
+			if s.Digest[algorithm] == hex {
+				return statements[i], nil
+			}
+		}
+	}
+	return Statement{}, fmt.Errorf("verify-attestation: none of the %d verified statements is about %s", len(statements), digest)
+}

@@ -285,3 +285,41 @@ func TestExplainAttestation(t *testing.T) {
 		}
 	})
 }
+
+func TestAbout(t *testing.T) {
+	const (
+		d1 = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+		d2 = "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	)
+	about := func(name, d string) Statement {
+		return Statement{PredicateType: name, Subjects: []Subject{{Name: "r", Digest: map[string]string{"sha256": d[len("sha256:"):]}}}}
+	}
+	first, other, last := about("first", d1), about("other", d2), about("last", d1)
+	tests := []struct {
+		name    string
+		in      []Statement
+		digest  string
+		want    string
+		wantErr string
+	}{
+		{"the last about the digest", []Statement{first, other, last}, d1, "last", ""},
+		{"the only one", []Statement{first, other}, d2, "other", ""},
+		{"a subject among several", []Statement{{PredicateType: "multi", Subjects: []Subject{{Digest: map[string]string{"sha512": "x"}}, {Digest: map[string]string{"sha256": d2[7:]}}}}}, d2, "multi", ""},
+		{"none", []Statement{other}, d1, "", "verify-attestation: none of the 1 verified statements is about " + d1},
+		{"empty", nil, d1, "", "verify-attestation: none of the 0 verified statements is about " + d1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := About(tt.in, tt.digest)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("About error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got.PredicateType != tt.want {
+				t.Fatalf("About = %q, %v; want %q", got.PredicateType, err, tt.want)
+			}
+		})
+	}
+}
