@@ -13,13 +13,11 @@
 //	GOWORK=off go run ./mutate [-root ..] [-v] [ci/labels echo-server/internal/echo ...]
 //
 // With package directories as arguments only those are tested; -v lists
-// every mutant that lived or was not covered.
+// every Mutant that lived or was not covered.
 package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,12 +26,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-)
 
-// The figures every package must reach, in percent.
-const (
-	minEfficacy = 95.0
-	minCoverage = 90.0
+	"echo-server/tools/mutation"
 )
 
 // A scope is one Go module of the repository and the packages of it that are
@@ -53,7 +47,7 @@ var scopes = []scope{
 
 func main() {
 	root := flag.String("root", "..", "the repository root")
-	verbose := flag.Bool("v", false, "list every mutant that lived or was not covered")
+	verbose := flag.Bool("v", false, "list every Mutant that lived or was not covered")
 	flag.Parse()
 	if err := run(*root, flag.Args(), *verbose, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "mutate:", err)
@@ -95,7 +89,7 @@ func run(root string, only []string, verbose bool, stdout, stderr io.Writer) err
 	}
 	defer os.RemoveAll(tmp)
 
-	fmt.Fprintln(stdout, header())
+	fmt.Fprintln(stdout, mutation.Header())
 	var failed []string
 	for i, p := range pkgs {
 		report := filepath.Join(tmp, fmt.Sprintf("%d.json", i))
@@ -106,23 +100,23 @@ func run(root string, only []string, verbose bool, stdout, stderr io.Writer) err
 			failed = append(failed, p.rel)
 			continue
 		}
-		s, err := readSummary(report)
+		s, err := mutation.ReadSummary(report)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.rel, err)
 		}
-		fmt.Fprintln(stdout, s.line(p.rel))
+		fmt.Fprintln(stdout, s.Line(p.rel))
 		if verbose {
 			for _, m := range s.Survivors {
 				fmt.Fprintf(stdout, "    %s %s at %s/%s:%d:%d\n", m.Status, m.Type, p.rel, m.File, m.Line, m.Column)
 			}
 		}
-		if !s.meets(minEfficacy, minCoverage) {
+		if !s.Meets(mutation.MinEfficacy, mutation.MinCoverage) {
 			failed = append(failed, p.rel)
 		}
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("below %.0f%% efficacy or %.0f%% mutator coverage, or not run: %s (run with -v to list the mutants)",
-			minEfficacy, minCoverage, strings.Join(failed, " "))
+			mutation.MinEfficacy, mutation.MinCoverage, strings.Join(failed, " "))
 	}
 	return nil
 }
@@ -197,137 +191,16 @@ func pure(name, importPath, modulePath string, exclude []string) bool {
 }
 
 // unleash runs gremlins on package p and writes its JSON report. GOWORK=off:
-// gremlins runs each mutant's tests in a copy of the module outside the
+// gremlins runs each Mutant's tests in a copy of the module outside the
 // repository, where go.work is not found, so the coverage run in the module
 // itself must not use it either.
 func unleash(gremlins string, p pkg, report string) ([]byte, error) {
-	// Each mutant's tests are stopped after the coverage run's duration times
+	// Each Mutant's tests are stopped after the coverage run's duration times
 	// the coefficient (3 by default): on a busy machine, recompiling the
-	// package alone can take that long and a killable mutant is reported as
+	// package alone can take that long and a killable Mutant is reported as
 	// timed out. 10 keeps real endless loops bounded.
 	cmd := exec.Command(gremlins, "unleash", "--timeout-coefficient", "10", "--output", report, p.dir)
 	cmd.Dir = p.module
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	return cmd.CombinedOutput()
-}
-
-// mutant is one mutation of gremlins' JSON report.
-type mutant struct {
-	File   string
-	Type   string `json:"type"`
-	Status string `json:"status"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
-}
-
-// report is the part of gremlins' JSON report (-o) read here: the mutations,
-// file by file, file names relative to the directory tested.
-type report struct {
-	Files []struct {
-		Name      string   `json:"file_name"`
-		Mutations []mutant `json:"mutations"`
-	} `json:"files"`
-}
-
-// summary counts the mutants of one package by status.
-type summary struct {
-	Killed, Lived, NotCovered, TimedOut, NotViable int
-	// Survivors are the mutants that lived or were not covered.
-	Survivors []mutant
-}
-
-// readSummary reads gremlins' JSON report at path. Gremlins writes none when
-// it finds nothing to mutate: that is an empty summary.
-func readSummary(path string) (summary, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return summary{}, nil
-	}
-	if err != nil {
-		return summary{}, err
-	}
-	return summarise(data)
-}
-
-// summarise counts the mutants of a gremlins JSON report that are in the
-// package tested itself, not in its subdirectories (packages of their own,
-// reported on their own line). Survivors are sorted by file and position.
-func summarise(data []byte) (summary, error) {
-	var r report
-	if err := json.Unmarshal(data, &r); err != nil {
-		return summary{}, fmt.Errorf("read the gremlins report: %w", err)
-	}
-	var s summary
-	for _, f := range r.Files {
-		if strings.ContainsAny(f.Name, `/\`) {
-			continue
-		}
-		for _, m := range f.Mutations {
-			m.File = f.Name
-			switch m.Status {
-			case "KILLED":
-				s.Killed++
-			case "LIVED":
-				s.Lived++
-				s.Survivors = append(s.Survivors, m)
-			case "NOT COVERED":
-				s.NotCovered++
-				s.Survivors = append(s.Survivors, m)
-			case "TIMED OUT":
-				s.TimedOut++
-			case "NOT VIABLE":
-				s.NotViable++
-			default:
-				return summary{}, fmt.Errorf("read the gremlins report: unknown status %q at %s:%d:%d", m.Status, f.Name, m.Line, m.Column)
-			}
-		}
-	}
-	slices.SortFunc(s.Survivors, func(a, b mutant) int {
-		if c := strings.Compare(a.File, b.File); c != 0 {
-			return c
-		}
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return a.Column - b.Column
-	})
-	return s, nil
-}
-
-// efficacy is the share of the covered mutants that the tests killed, in
-// percent, as gremlins computes it; 100 when no mutant ran.
-func (s summary) efficacy() float64 {
-	if s.Killed+s.Lived == 0 {
-		return 100
-	}
-	return float64(s.Killed) / float64(s.Killed+s.Lived) * 100
-}
-
-// coverage is the share of the mutants that some test ran, in percent, as
-// gremlins computes it; 100 when there is nothing to mutate.
-func (s summary) coverage() float64 {
-	ran := s.Killed + s.Lived
-	if ran+s.NotCovered == 0 {
-		return 100
-	}
-	return float64(ran) / float64(ran+s.NotCovered) * 100
-}
-
-// meets reports whether both figures reach their minimum.
-func (s summary) meets(minEfficacy, minCoverage float64) bool {
-	return s.efficacy() >= minEfficacy && s.coverage() >= minCoverage
-}
-
-// header is the first line of the table.
-func header() string {
-	return fmt.Sprintf("%-40s %6s %6s %12s %10s %9s %9s", "package", "killed", "lived", "not covered", "timed out", "efficacy", "coverage")
-}
-
-// line is the table line of package rel.
-func (s summary) line(rel string) string {
-	l := fmt.Sprintf("%-40s %6d %6d %12d %10d %8.2f%% %8.2f%%", rel, s.Killed, s.Lived, s.NotCovered, s.TimedOut, s.efficacy(), s.coverage())
-	if !s.meets(minEfficacy, minCoverage) {
-		l += "  below"
-	}
-	return l
 }
