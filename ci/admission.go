@@ -37,15 +37,6 @@ func (m *EchoServer) policyFor(ctx context.Context, repository string, publicKey
 	return dag.Directory().WithNewFile(name, string(doc)).File(name), nil
 }
 
-// renderPolicy renders the policy of repo with the public key in publicKey.
-func renderPolicy(ctx context.Context, repo ref.Repository, publicKey *dagger.File, source string) ([]byte, error) {
-	pem, err := publicKey.Contents(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read the public key: %w", err)
-	}
-	return policy.Render(policy.Params{Repository: repo.String(), PublicKey: pem, SourceRepository: source})
-}
-
 // Paths of the kyverno run.
 const (
 	policyPath = toolDir + "/policy.yaml"
@@ -94,11 +85,18 @@ func (m *EchoServer) checkPolicy(ctx context.Context, meta *metadata, dest desti
 	}
 	source := meta.source() // "" without a web remote: the policy cannot require one
 	repo := dest.push.OnHost(kyvernoAlias)
-	ours, err := renderPolicy(ctx, repo, publicKey, source)
+	render := func(key *dagger.File) ([]byte, error) {
+		pem, err := key.Contents(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read a public key: %w", err)
+		}
+		return policy.Render(policy.Params{Repository: repo.String(), PublicKey: pem, SourceRepository: source})
+	}
+	ours, err := render(publicKey)
 	if err != nil {
 		return nil, err
 	}
-	foreign, err := renderPolicy(ctx, repo, foreignKey, source)
+	foreign, err := render(foreignKey)
 	if err != nil {
 		return nil, err
 	}

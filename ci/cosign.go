@@ -85,7 +85,8 @@ func (m *EchoServer) signer(ctx context.Context, dest destination, key, keyPassw
 	return cosignStep(ctx, ctr, "cosign signing-config", "a key-only signing config", signing.SigningConfig(signingConfigPath))
 }
 
-// verifier is cosign holding nothing but the public key.
+// verifier is cosign holding the public key and no private key (only the
+// registry credentials, to read).
 func (m *EchoServer) verifier(ctx context.Context, dest destination, publicKey *dagger.File) (*dagger.Container, error) {
 	ctr, err := m.tool(ctx, m.CosignImage, dest)
 	if err != nil {
@@ -115,7 +116,7 @@ func (m *EchoServer) publicKey(ctx context.Context, key, keyPassword *dagger.Sec
 // signAndVerify signs the pushed digest, then verifies the signature in a
 // container that holds only the public key. Both are side effects on the
 // registry, run on every release, never from the cache.
-func (m *EchoServer) signAndVerify(ctx context.Context, signer *dagger.Container, dest destination, digest string, publicKey *dagger.File) error {
+func (m *EchoServer) signAndVerify(ctx context.Context, signer, verifier *dagger.Container, dest destination, digest string) error {
 	target := signing.Target{Ref: dest.tools.WithDigest(digest), PlainHTTP: dest.insecure()}
 	signArgs, err := signing.Sign(target, signingConfigPath, trustedRootPath)
 	if err != nil {
@@ -129,10 +130,6 @@ func (m *EchoServer) signAndVerify(ctx context.Context, signer *dagger.Container
 		return err
 	}
 	slog.Info("signed", "image", target.Ref)
-	verifier, err := m.verifier(ctx, dest, publicKey)
-	if err != nil {
-		return err
-	}
 	if _, err := cosignStep(ctx, verifier, "cosign verify", target.Ref, verifyArgs); err != nil {
 		return err
 	}

@@ -133,11 +133,15 @@ func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destinati
 	if err != nil {
 		return pub, err
 	}
-	if err := m.signAndVerify(ctx, signer, dest, pub.digest, publicKey); err != nil {
+	verifier, err := m.verifier(ctx, dest, publicKey)
+	if err != nil {
+		return pub, err
+	}
+	if err := m.signAndVerify(ctx, signer, verifier, dest, pub.digest); err != nil {
 		return pub, err
 	}
 	pub.signed = true
-	pub.attestations, err = m.attest(ctx, signer, dest, lay, publicKey, prov)
+	pub.attestations, err = m.attest(ctx, signer, verifier, dest, lay, prov)
 	return pub, err
 }
 
