@@ -2,10 +2,13 @@ package repository_test
 
 import (
 	"encoding/json"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -163,4 +166,65 @@ func repoIgnore(t *testing.T, src string) []string {
 	}
 	t.Fatal("no +ignore on the repo argument of New in ci/main.go")
 	return nil
+}
+
+// TestRepoIgnoresGitignored holds the repo argument's +ignore to
+// .gitignore: what git never tracks (keys, exports, build outputs such as a
+// locally built binary) is never uploaded with the checkout either, where it
+// would mark the build dirty or leak. Patterns anchored with a leading "/"
+// in .gitignore are relative to the root, as +ignore patterns are.
+func TestRepoIgnoresGitignored(t *testing.T) {
+	_, _, src := parseModule(t)
+	ignore := repoIgnore(t, src)
+	data, err := os.ReadFile(filepath.Join(repoRoot, ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		want := strings.TrimPrefix(line, "/")
+		if !strings.HasPrefix(line, "/") && !strings.Contains(line, "/") {
+			want = "**/" + line // unanchored: any directory
+		}
+		if !slices.Contains(ignore, want) && !slices.Contains(ignore, "**/"+want) {
+			t.Errorf(".gitignore has %q but the repo argument's +ignore %q lacks %q", line, ignore, want)
+		}
+	}
+	if n < 10 {
+		t.Fatalf(".gitignore lists %d patterns, want its dozen or so found", n)
+	}
+}
+
+// maxTracked is the largest file the repository may track: sources, docs
+// and small test data. A build output (a 26 MB binary was once committed)
+// is uploaded with the module and the checkout on every call.
+const maxTracked = 1 << 20
+
+// TestNoLargeTrackedFiles fails when git tracks a file over 1 MiB.
+func TestNoLargeTrackedFiles(t *testing.T) {
+	out, err := exec.Command("git", "-C", repoRoot, "ls-files", "-z").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v (the tests run in a git checkout)", err)
+	}
+	files := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	if len(files) < 50 {
+		t.Fatalf("git ls-files lists %d files, want the repository's", len(files))
+	}
+	for _, f := range files {
+		st, err := os.Lstat(filepath.Join(repoRoot, f))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted in the work tree, not yet committed
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() > maxTracked {
+			t.Errorf("git tracks %s, %d bytes: over 1 MiB (%d bytes); a build output belongs in .gitignore and the repo argument's +ignore", f, st.Size(), maxTracked)
+		}
+	}
 }
