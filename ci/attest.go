@@ -154,7 +154,7 @@ func (m *EchoServer) sbomFor(ctx context.Context, target dagger.Platform) (*dagg
 	if err != nil {
 		return nil, err
 	}
-	lay, err := m.gatedLayout(ctx, meta, []platform.Platform{p})
+	lay, err := m.gate(ctx, meta, []platform.Platform{p}, destination{})
 	if err != nil {
 		return nil, err
 	}
@@ -166,11 +166,12 @@ func (m *EchoServer) sbomFor(ctx context.Context, target dagger.Platform) (*dagg
 	return dag.Directory().WithNewFile(name, doc).File(name), nil
 }
 
-// predicate is the SLSA v1 provenance predicate of a release.
+// predicate is the SLSA v1 provenance predicate of a release. The runtime
+// base is named by the digest the release was assembled from.
 func (m *EchoServer) predicate(ctx context.Context, in provenanceInput) ([]byte, error) {
-	images := []*string{new(string), new(string), new(string), new(string)}
+	images := []*string{new(string), new(string), new(string)}
 	g, gctx := errgroup.WithContext(ctx)
-	for i, image := range []string{m.BuilderImage, m.RuntimeImage, m.SyftImage, m.CosignImage} {
+	for i, image := range []string{m.BuilderImage, m.SyftImage, m.CosignImage} {
 		g.Go(func() (err error) {
 			*images[i], err = pinned(gctx, image)
 			return err
@@ -194,9 +195,9 @@ func (m *EchoServer) predicate(ctx context.Context, in provenanceInput) ([]byte,
 		Tags:         in.tags,
 		Platforms:    platforms,
 		Builder:      *images[0],
-		Runtime:      *images[1],
-		Syft:         *images[2],
-		Cosign:       *images[3],
+		Runtime:      in.meta.base.Named,
+		Syft:         *images[1],
+		Cosign:       *images[2],
 		GoBuildFlags: build,
 		WorkflowRef:  in.workflowRef,
 		InvocationID: invocationID(in.invocationID),

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dagger/echo-server/checklist"
+	"dagger/echo-server/crane"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/labels"
 	"dagger/echo-server/oci"
@@ -81,6 +82,11 @@ func (m *EchoServer) check(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	bases, err := m.checkBase(ctx, meta, dest, rel)
+	if err != nil {
+		return "", err
+	}
+	report = append(report, bases...)
 	pulled, err := m.checkPublished(ctx, meta, dest, rel, platforms)
 	if err != nil {
 		return "", err
@@ -120,15 +126,11 @@ func (m *EchoServer) throwawayKey(ctx context.Context) (key, password *dagger.Se
 	return newSecret("check-cosign-key", pem), password, ctr.File(toolDir + "/" + signing.PublicKeyFile), nil
 }
 
-// checkReproducible rebuilds the release with the compile and assembly
-// steps forced to run again, from an empty Go build cache, and requires the
+// checkReproducible rebuilds the release with the compile forced to run
+// again, from an empty Go build cache, assembles it again, and requires the
 // very same index digest.
 func (m *EchoServer) checkReproducible(ctx context.Context, meta *metadata, platforms []platform.Platform, pub published) ([]string, error) {
-	images, err := m.images(ctx, meta, platforms, rand.Text())
-	if err != nil {
-		return nil, fmt.Errorf("rebuild from scratch: %w", err)
-	}
-	again, err := m.layout(ctx, meta, images)
+	again, err := m.layout(ctx, meta, platforms, rand.Text(), destination{})
 	if err != nil {
 		return nil, fmt.Errorf("rebuild from scratch: %w", err)
 	}
@@ -136,6 +138,54 @@ func (m *EchoServer) checkReproducible(ctx context.Context, meta *metadata, plat
 		return nil, fmt.Errorf("not reproducible: %w", err)
 	}
 	return []string{"ok  reproducible: rebuilt from scratch, same digest " + pub.digest}, nil
+}
+
+// checkBase proves, on what the registries serve, that each platform's
+// image is its base image as the base's registry serves it plus one layer:
+// the pushed manifest's first layers and config diff_ids are the base
+// manifest's and config's, fetched anew from the base's registry.
+func (m *EchoServer) checkBase(ctx context.Context, meta *metadata, dest destination, pub published) ([]string, error) {
+	ctr, err := m.tool(ctx, m.CraneImage, dest)
+	if err != nil {
+		return nil, err
+	}
+	ctr = ctr.WithEnvVariable(nonceEnv, rand.Text())
+	var report []string
+	for _, img := range pub.layout.Images {
+		pushed, err := fetchImage(ctx, ctr, dest.tools.WithDigest(img.Digest), dest.tools.WithDigest, dest.insecure())
+		if err != nil {
+			return nil, err
+		}
+		byDigest := func(d string) string { return meta.base.Repository + "@" + d }
+		base, err := fetchImage(ctx, ctr, byDigest(img.Base), byDigest, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := oci.SameBase(img.Platform, pushed, base); err != nil {
+			return nil, fmt.Errorf("the release is not its base plus one layer: %w", err)
+		}
+		report = append(report, fmt.Sprintf("ok  base layers: %s = %s as its registry serves them", img.Platform, byDigest(img.Base)))
+	}
+	return report, nil
+}
+
+// fetchImage reads the manifest at ref and the config it names (the blob
+// at byDigest of its digest) with crane in ctr.
+func fetchImage(ctx context.Context, ctr *dagger.Container, ref string, byDigest func(string) string, insecure bool) (oci.Pulled, error) {
+	exec := dagger.ContainerWithExecOpts{UseEntrypoint: true}
+	manifest, err := ctr.WithExec(crane.Manifest(ref, insecure), exec).Stdout(ctx)
+	if err != nil {
+		return oci.Pulled{}, registryError("read the manifest of", ref, err)
+	}
+	digest, err := oci.ConfigDigest([]byte(manifest))
+	if err != nil {
+		return oci.Pulled{}, fmt.Errorf("read the manifest of %s: %w", ref, err)
+	}
+	config, err := ctr.WithExec(crane.Blob(byDigest(digest), insecure), exec).Stdout(ctx)
+	if err != nil {
+		return oci.Pulled{}, registryError("read the config of", ref, err)
+	}
+	return oci.Pulled{Manifest: []byte(manifest), Config: []byte(config)}, nil
 }
 
 // checkPublished pulls every platform of the published index back by digest

@@ -6,19 +6,26 @@ import (
 	"fmt"
 	"os"
 
+	"dagger/echo-server/checklist"
+	"dagger/echo-server/imagespec"
 	"dagger/echo-server/internal/dagger"
+	"dagger/echo-server/labels"
 	"dagger/echo-server/oci"
 	"dagger/echo-server/platform"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // releaseLayout is a release written as an OCI image layout in the module's
-// working directory. Relative paths are the handover with the engine: the
-// module runs in the runtime workdir, where File.Export writes a relative
-// path and which dag.CurrentModule().Workdir reads.
+// working directory, and as an OCI archive beside it. Relative paths are the
+// handover with the engine: the module runs in the runtime workdir, where
+// File.Export writes a relative path and which dag.CurrentModule().Workdir
+// reads.
 type releaseLayout struct {
 	oci.Release
-	// dir is the layout's directory, relative to the working directory.
-	dir string
+	// dir is the layout's directory, archive its tar, relative to the
+	// working directory.
+	dir, archive string
 }
 
 // directory hands the layout back to the engine, for tool containers.
@@ -26,46 +33,97 @@ func (l releaseLayout) directory() *dagger.Directory {
 	return dag.CurrentModule().Workdir(l.dir)
 }
 
-// layout writes the release of images (in platform order) as a normalised
-// OCI layout: the engine's multi-platform archive, with every config's
-// created and history timestamps set to the commit time and the layers
-// untouched. The engine stamps its own time on every archive it writes
-// (AsTarball, Publish, Export alike), so the rewrite happens here, in the
-// module, and crane pushes the result as is.
-func (m *EchoServer) layout(ctx context.Context, meta *metadata, images []platformImage) (releaseLayout, error) {
-	variants := make([]*dagger.Container, 0, len(images)-1)
-	for _, img := range images[1:] {
-		variants = append(variants, img.image)
-	}
-	name := "release-" + rand.Text()
-	archive := name + ".engine.tar"
-	if _, err := images[0].image.AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: variants}).Export(ctx, archive); err != nil {
-		return releaseLayout{}, fmt.Errorf("export the images as an OCI archive: %w", err)
-	}
-	defer os.Remove(archive)
-	f, err := os.Open(archive)
-	if err != nil {
-		return releaseLayout{}, fmt.Errorf("write the release: %w", err)
-	}
-	defer f.Close()
-	rel, err := oci.Normalise(f, name, meta.epoch)
-	if err != nil {
-		return releaseLayout{}, fmt.Errorf("normalise the release: %w", err)
-	}
-	return releaseLayout{Release: rel, dir: name}, nil
+// file hands the archive back to the engine.
+func (l releaseLayout) file() *dagger.File {
+	return dag.CurrentModule().WorkdirFile(l.archive)
 }
 
-// gatedLayout gates (vet, test, a build for every platform) and writes the
-// release of platforms.
-func (m *EchoServer) gatedLayout(ctx context.Context, meta *metadata, platforms []platform.Platform) (releaseLayout, error) {
-	images, err := m.gate(ctx, meta, platforms)
+// container is the image of p of the release, imported into the engine: what
+// is run and tested is exactly the bytes that ship.
+func (l releaseLayout) container(ctx context.Context, p platform.Platform) (*dagger.Container, error) {
+	ctr, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).Import(l.file()).Sync(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import the %s image of the release: %w", p, err)
+	}
+	return ctr, nil
+}
+
+// gate runs vet and test once and assembles the release of platforms, all
+// concurrently; the first failure cancels the rest and is returned with the
+// failing step's output. auth reads the base image.
+func (m *EchoServer) gate(ctx context.Context, meta *metadata, platforms []platform.Platform, auth destination) (releaseLayout, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := m.vet(gctx); return err })
+	g.Go(func() error { _, err := m.test(gctx); return err })
+	var lay releaseLayout
+	g.Go(func() (err error) {
+		lay, err = m.layout(gctx, meta, platforms, "", auth)
+		return err
+	})
+	err := g.Wait() // lay is set once every step is done
+	return lay, err
+}
+
+// layout assembles the release of platforms, as ko does: for each platform
+// the base image exactly as its registry serves it plus one layer written
+// here, whose every timestamp, like the config's, is the commit time, so the
+// same commit gives the same digest whatever state the engine's cache is
+// in. Each image's config is then held to the production checklist. fresh is
+// passed to binary; auth reads the base image.
+func (m *EchoServer) layout(ctx context.Context, meta *metadata, platforms []platform.Platform, fresh string, auth destination) (releaseLayout, error) {
+	cfg, err := imagespec.Config(m.user(), m.healthcheck(), meta.labels, meta.epoch)
 	if err != nil {
 		return releaseLayout{}, err
 	}
-	return m.layout(ctx, meta, images)
+	images := make([]oci.PlatformImage, len(platforms))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, p := range platforms {
+		g.Go(func() (err error) {
+			images[i], err = m.platformImage(gctx, p, meta, fresh, auth)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return releaseLayout{}, err
+	}
+	lay := releaseLayout{dir: "release-" + rand.Text()}
+	lay.archive = lay.dir + ".tar"
+	if lay.Release, err = oci.Assemble(lay.dir, images, cfg); err != nil {
+		return releaseLayout{}, fmt.Errorf("assemble the release: %w", err)
+	}
+	required := labels.Keys(meta.meta)
+	for _, img := range lay.Images {
+		got, err := oci.Inspect(lay.dir, img.Platform, imagespec.BinaryPath)
+		if err != nil {
+			return releaseLayout{}, fmt.Errorf("inspect the %s image of the release: %w", img.Platform, err)
+		}
+		if err := checklist.Error(checklist.Check(got, required)); err != nil {
+			return releaseLayout{}, fmt.Errorf("the %s image of the release: %w", img.Platform, err)
+		}
+	}
+	if err := writeArchive(lay.dir, lay.archive); err != nil {
+		return releaseLayout{}, err
+	}
+	return lay, nil
 }
 
-// tarball gates and writes the release of platforms as one OCI archive.
+// writeArchive writes the layout in dir as the OCI archive name.
+func writeArchive(dir, name string) error {
+	out, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("write the release archive: %w", err)
+	}
+	if err := oci.WriteArchive(dir, out); err != nil {
+		out.Close()
+		return fmt.Errorf("write the release archive: %w", err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("write the release archive: %w", err)
+	}
+	return nil
+}
+
+// tarball gates and returns the release of platforms as one OCI archive.
 func (m *EchoServer) tarball(ctx context.Context, platforms []string) (*dagger.File, error) {
 	ps, err := platformsOrDefault(platforms)
 	if err != nil {
@@ -75,23 +133,11 @@ func (m *EchoServer) tarball(ctx context.Context, platforms []string) (*dagger.F
 	if err != nil {
 		return nil, err
 	}
-	lay, err := m.gatedLayout(ctx, meta, ps)
+	lay, err := m.gate(ctx, meta, ps, destination{})
 	if err != nil {
 		return nil, err
 	}
-	name := lay.dir + ".tar"
-	out, err := os.Create(name)
-	if err != nil {
-		return nil, fmt.Errorf("write the release archive: %w", err)
-	}
-	if err := oci.WriteArchive(lay.dir, out); err != nil {
-		out.Close()
-		return nil, fmt.Errorf("write the release archive: %w", err)
-	}
-	if err := out.Close(); err != nil {
-		return nil, fmt.Errorf("write the release archive: %w", err)
-	}
-	return dag.CurrentModule().WorkdirFile(name), nil
+	return lay.file(), nil
 }
 
 // platformLayout writes the image of one platform of the release as a layout

@@ -1,18 +1,21 @@
 // Echo-server image pipeline: vets, tests and builds the echo server,
-// assembles a hardened runtime image, smoke-tests it as a service, then
-// publishes it multi-arch as a reproducible release, signs it and attaches a
-// signed SBOM and SLSA provenance, all verified.
+// assembles a hardened runtime image on the base as its registry serves it,
+// smoke-tests that very image as a service, then publishes it multi-arch as a
+// reproducible release, signs it and attaches a signed SBOM and SLSA
+// provenance, all verified.
 //
 // The steps, each a function (dagger call --help lists them):
 //
 //  1. vet, test, binary: in the Go builder image, with module and build caches.
-//  2. build: runs 1 concurrently, then assembles the alpine runtime image:
-//     non-root numeric user, exec-form healthcheck, OCI labels from git, and
-//     one added layer stamped with the commit time.
+//  2. build: runs 1 concurrently and assembles the release as ko does: the
+//     alpine base's blobs as its registry serves them (crane pulls them by
+//     digest) plus one layer written by the module (non-root numeric user,
+//     the binary), with an exec-form healthcheck, OCI labels from git and the
+//     commit time as every timestamp; the engine imports that image.
 //  3. smoke: starts that image as a service (its healthcheck must pass),
 //     checks its echo answers and its config against the production checklist.
-//  4. tarball: the release, a normalised multi-platform OCI archive whose
-//     timestamps are the commit time: the same commit gives the same digest.
+//  4. tarball: the release, a multi-platform OCI archive: the same commit
+//     gives the same digest, whatever the state of the engine's cache.
 //  5. sbom, provenance: an SPDX SBOM per platform (syft) and the SLSA v1
 //     provenance of a release digest.
 //  6. publish: gates on 1-3, pushes the release of 4 with crane under every
@@ -21,9 +24,10 @@
 //  7. policy: the Kyverno admission policy that admits only images signed
 //     and attested by this pipeline.
 //  8. check: 1-7 against a throwaway registry with a throwaway key, plus a
-//     rebuild from scratch that must give the same digest and Kyverno run
-//     against signed, unsigned and foreign-key images: what CI runs on every
-//     change, and what a laptop runs before pushing.
+//     rebuild from scratch that must give the same digest, a comparison of
+//     each pushed image's base layers with the base registry's, and Kyverno
+//     run against signed, unsigned and foreign-key images: what CI runs on
+//     every change, and what a laptop runs before pushing.
 package main
 
 import (
@@ -34,8 +38,6 @@ import (
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/platform"
 	"dagger/echo-server/ref"
-
-	"golang.org/x/sync/errgroup"
 )
 
 type EchoServer struct {
@@ -126,7 +128,9 @@ func New(
 	// +optional
 	// +default="golang:1.26.8-alpine3.23@sha256:a8fa79c5bd40d880b52bd3b6d7669ecdcfd00e85facdd427d279efb5ddd79cb1"
 	builderImage string,
-	// Base image of the runtime image, pinned by digest (also runs the smoke client).
+	// Base image of the runtime image, pinned by digest; read by crane from
+	// the registry it names, so a mirror must be named here (also runs the
+	// smoke client).
 	// +optional
 	// +default="alpine:3.23.5@sha256:fd791d74b68913cbb027c6546007b3f0d3bc45125f797758156952bc2d6daf40"
 	runtimeImage string,
@@ -143,7 +147,8 @@ func New(
 	// +optional
 	// +default="registry:3.1.1@sha256:1be55279f18a2fe1a74edf2664cac61c1bea305b7b4642dab412e7affdcb3e33"
 	registryImage string,
-	// Image with crane, which pushes the release and reads its digest back.
+	// Image with crane, which reads the runtime base from its registry,
+	// pushes the release and reads its digest back.
 	// +optional
 	// +default="gcr.io/go-containerregistry/crane:v0.22.1@sha256:1f968817b95790bed063f71175aa6b8ff879fa17064020415f3e18bb6e6a36e1"
 	craneImage string,
@@ -286,10 +291,12 @@ func (m *EchoServer) Binary(
 	return bin, failure.Final(err)
 }
 
-// Build runs vet, test and the binary build concurrently, then assembles the
-// runtime image: the pinned alpine base, a non-root numeric user, the binary
-// owned by root, an exec-form healthcheck and OCI labels from git. For
-// export, as-service or terminal; the reproducible artifact is tarball.
+// Build runs vet, test and the binary build concurrently and returns the
+// runtime image of the release: the pinned alpine base as its registry
+// serves it plus one layer (a non-root numeric user, the binary owned by
+// root), an exec-form healthcheck and OCI labels from git. For export,
+// as-service or terminal; the reproducible artifact itself is tarball.
+// +cache="session"
 func (m *EchoServer) Build(
 	ctx context.Context,
 	// Target platform, e.g. linux/arm64 (default: the engine's platform).
@@ -310,10 +317,11 @@ func (m *EchoServer) Smoke(ctx context.Context) (string, error) {
 }
 
 // Tarball gates (vet, test, a build for every platform) and returns the
-// release as a multi-platform OCI archive: every timestamp in it is the
+// release as a multi-platform OCI archive: the base's blobs as its registry
+// serves them and one layer whose every timestamp, like the config's, is the
 // commit time, so the same commit gives the same bytes and the same index
-// digest anywhere. It is exactly what publish pushes; its index digest is
-// in index.json (the publish output names it too).
+// digest anywhere. It is exactly what publish pushes; its index digest is in
+// index.json (the publish output names it too).
 // +cache="session"
 func (m *EchoServer) Tarball(
 	ctx context.Context,
@@ -451,11 +459,12 @@ func (m *EchoServer) Publish(
 // Check runs everything a release does against a throwaway registry started
 // as a service, with a cosign key pair made for the run: the gate, the
 // multi-platform publish, signing, attestations and their verification; then
-// it rebuilds the release from scratch and requires the same digest, pulls
-// the index back by digest and checks every platform's image config, checks
-// what the SBOM and provenance say, and runs Kyverno against the signed
-// image, an unsigned copy and a foreign key. Green here means a real publish
-// would be green.
+// it rebuilds the release from scratch and requires the same digest, checks
+// that each pushed image's base layers are the base registry's, pulls the
+// index back by digest and checks every platform's image config, checks what
+// the SBOM and provenance say, and runs Kyverno against the signed image, an
+// unsigned copy and a foreign key. Green here means a real publish would be
+// green.
 // +check
 func (m *EchoServer) Check(ctx context.Context) (string, error) {
 	out, err := m.check(ctx)
@@ -477,11 +486,11 @@ func (m *EchoServer) buildFor(ctx context.Context, target dagger.Platform) (*dag
 	if err != nil {
 		return nil, err
 	}
-	images, err := m.gate(ctx, meta, []platform.Platform{p})
+	lay, err := m.gate(ctx, meta, []platform.Platform{p}, destination{})
 	if err != nil {
 		return nil, err
 	}
-	return images[0].image, nil
+	return lay.container(ctx, p)
 }
 
 // smokeNative builds the image of the engine's platform and smoke-tests it.
@@ -490,11 +499,15 @@ func (m *EchoServer) smokeNative(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	images, err := m.gate(ctx, meta, []platform.Platform{p})
+	lay, err := m.gate(ctx, meta, []platform.Platform{p}, destination{})
 	if err != nil {
 		return "", err
 	}
-	return m.smoke(ctx, images[0].image, meta)
+	img, err := lay.container(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	return m.smoke(ctx, img, meta)
 }
 
 // publish validates the publish arguments, before anything is built, and
@@ -564,42 +577,4 @@ func platformsOrDefault(list []string) ([]platform.Platform, error) {
 		return platform.Default(), nil
 	}
 	return platform.ParseList(list)
-}
-
-// platformImage is the runtime image of one platform.
-type platformImage struct {
-	platform platform.Platform
-	image    *dagger.Container
-}
-
-// gate runs vet and test once and builds an image for every platform, all
-// concurrently; the first failure cancels the rest and is returned with the
-// failing step's output.
-func (m *EchoServer) gate(ctx context.Context, meta *metadata, platforms []platform.Platform) ([]platformImage, error) {
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := m.vet(gctx); return err })
-	g.Go(func() error { _, err := m.test(gctx); return err })
-	var images []platformImage
-	g.Go(func() (err error) {
-		images, err = m.images(gctx, meta, platforms, "")
-		return err
-	})
-	err := g.Wait() // images is set once every step is done
-	return images, err
-}
-
-// images builds the image of every platform concurrently; fresh is passed
-// to binary.
-func (m *EchoServer) images(ctx context.Context, meta *metadata, platforms []platform.Platform, fresh string) ([]platformImage, error) {
-	images := make([]platformImage, len(platforms))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, p := range platforms {
-		images[i].platform = p
-		g.Go(func() (err error) {
-			images[i].image, err = m.image(gctx, p, meta, fresh)
-			return err
-		})
-	}
-	err := g.Wait()
-	return images, err
 }

@@ -25,6 +25,8 @@ type metadata struct {
 	// Unix epoch without a checkout, so the same commit gives the same
 	// bytes.
 	epoch time.Time
+	// base is the runtime base image by the digest it resolved to.
+	base runtimeBase
 }
 
 // source is the source repository's web address (the source label), ""
@@ -48,9 +50,11 @@ func (m *EchoServer) metadata(ctx context.Context) (*metadata, error) {
 		}
 	}
 	meta := m.labelMeta()
-	if meta.BaseImage, err = pinned(ctx, m.RuntimeImage); err != nil {
+	base, err := m.resolveBase(ctx)
+	if err != nil {
 		return nil, err
 	}
+	meta.BaseImage = base.Named
 	lbls, err := labels.Build(g, meta)
 	if err != nil {
 		return nil, err
@@ -60,6 +64,7 @@ func (m *EchoServer) metadata(ctx context.Context) (*metadata, error) {
 		git:    g,
 		labels: lbls,
 		epoch:  labels.Epoch(g),
+		base:   base,
 		stamp: gobuild.Stamp{
 			Version: labels.Version(g),
 			Commit:  lbls[labels.Prefix+"revision"],

@@ -104,19 +104,15 @@ func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destinati
 		}
 	}
 
-	images, err := m.gate(ctx, meta, opts.platforms)
+	lay, err := m.gate(ctx, meta, opts.platforms, baseAuth(dest))
 	if err != nil {
 		return pub, err
 	}
-	native, err := m.nativeImage(ctx, meta, images)
+	native, err := m.nativeImage(ctx, meta, lay, baseAuth(dest))
 	if err != nil {
 		return pub, err
 	}
 	if _, err := m.smoke(ctx, native, meta); err != nil {
-		return pub, err
-	}
-	lay, err := m.layout(ctx, meta, images)
-	if err != nil {
 		return pub, err
 	}
 	pub.digest, pub.layout = lay.Digest, lay
@@ -145,19 +141,24 @@ func (m *EchoServer) release(ctx context.Context, meta *metadata, dest destinati
 	return pub, err
 }
 
-// nativeImage returns the image of the engine's platform, building it when
-// the release does not include that platform.
-func (m *EchoServer) nativeImage(ctx context.Context, meta *metadata, images []platformImage) (*dagger.Container, error) {
+// nativeImage returns the release's image of the engine's platform,
+// imported into the engine; when the release does not include that
+// platform, the image of a release of that platform alone.
+func (m *EchoServer) nativeImage(ctx context.Context, meta *metadata, lay releaseLayout, auth destination) (*dagger.Container, error) {
 	native, err := m.platform(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	for _, img := range images {
-		if img.platform == native {
-			return img.image, nil
+	for _, img := range lay.Images {
+		if img.Platform == native.String() {
+			return lay.container(ctx, native)
 		}
 	}
-	return m.image(ctx, native, meta, "")
+	own, err := m.layout(ctx, meta, []platform.Platform{native}, "", auth)
+	if err != nil {
+		return nil, err
+	}
+	return own.container(ctx, native)
 }
 
 // layoutMount is where a release layout is mounted in crane's container.

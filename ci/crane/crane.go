@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
 // digestRE matches a sha256 digest as crane prints it.
@@ -60,4 +62,64 @@ func CheckDigest(ref, want, output string) error {
 		return fmt.Errorf("%s: pushed %s but the registry serves %s: the release is not what was built", ref, want, got)
 	}
 	return nil
+}
+
+// Base is the runtime base image as crane reads it from its registry.
+type Base struct {
+	// Repository is the fully qualified repository, e.g.
+	// index.docker.io/library/alpine.
+	Repository string
+	// Digest is "sha256:<hex>" of what the reference names (an image index
+	// for a multi-platform base), "" when it names a tag only.
+	Digest string
+}
+
+// ParseBase parses an image reference such as alpine:3.23.5@sha256:<hex>,
+// alpine:3.23.5 or mirror.example.com/alpine@sha256:<hex>, with
+// go-containerregistry's grammar (what crane itself parses).
+func ParseBase(image string) (Base, error) {
+	r, err := name.ParseReference(image)
+	if err != nil {
+		return Base{}, fmt.Errorf("runtime image %q: %w: want REPOSITORY[:TAG][@sha256:DIGEST], e.g. alpine:3.23.5@sha256:…", image, err)
+	}
+	b := Base{Repository: r.Context().Name()}
+	if d, ok := r.(name.Digest); ok {
+		b.Digest = d.DigestStr()
+	}
+	return b, nil
+}
+
+// Ref is the base by digest, what crane pulls: Repository@Digest.
+func (b Base) Ref() string { return b.Repository + "@" + b.Digest }
+
+// ParseDigest returns the digest `crane digest` printed, which must be one
+// sha256 digest on a line.
+func ParseDigest(ref, output string) (string, error) {
+	got := strings.TrimSpace(output)
+	if !digestRE.MatchString(got) {
+		return "", fmt.Errorf("read the digest of %s: crane digest printed %q, want one digest sha256:<64 hex digits>", ref, output)
+	}
+	return got, nil
+}
+
+// Pull returns the args that write the image of platform (os/arch[/variant])
+// that ref names to dir as an OCI layout whose index.json lists that one
+// image manifest, its config and layers as the registry serves them:
+// ["pull", "--format=oci", "--platform", platform, ref, dir]. crane speaks
+// plain HTTP by itself to localhost, loopback and RFC 1918 registries.
+func Pull(ref, platform, dir string) []string {
+	return []string{"pull", "--format=oci", "--platform", platform, ref, dir}
+}
+
+// Manifest returns the args that print the manifest ref names, as the
+// registry serves it: ["manifest", ref] plus "--insecure" when insecure.
+func Manifest(ref string, insecure bool) []string {
+	return withInsecure([]string{"manifest", ref}, insecure)
+}
+
+// Blob returns the args that print the blob ref (REPOSITORY@sha256:<hex>)
+// names, as the registry serves it: ["blob", ref] plus "--insecure" when
+// insecure.
+func Blob(ref string, insecure bool) []string {
+	return withInsecure([]string{"blob", ref}, insecure)
 }

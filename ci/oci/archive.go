@@ -11,6 +11,9 @@ import (
 	"time"
 )
 
+// blobPrefix is the directory of sha256 blobs in an OCI layout.
+const blobPrefix = "blobs/sha256/"
+
 // blobName matches the file name of a sha256 blob.
 var blobName = regexp.MustCompile(`^[0-9a-f]{64}$`)
 

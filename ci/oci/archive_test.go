@@ -11,22 +11,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// release returns the directory of a release normalised from f.
-func release(t *testing.T, f fixture) (string, Release) {
+// release returns the directory of a release of a new test base.
+func release(t *testing.T) (string, Release) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "release")
-	rel, err := Normalise(bytes.NewReader(tarDir(t, f.multiLayout(t, built, amd64, arm64), "./")), dir, commit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkReadable(t, dir)
-	return dir, rel
+	_, ref := publishBase(t, types.OCIManifestSchema1)
+	return assembled(t, ref)
 }
 
 func TestWriteArchive(t *testing.T) {
-	dir, _ := release(t, newFixture(t))
+	dir, _ := release(t)
 	var b bytes.Buffer
 	if err := WriteArchive(dir, &b); err != nil {
 		t.Fatal(err)
@@ -39,8 +36,10 @@ func TestWriteArchive(t *testing.T) {
 	for _, e := range blobs {
 		wantNames = append(wantNames, "blobs/sha256/"+e.Name())
 	}
-	if len(blobs) != 8 { // two manifests and configs, three layers, one index
-		t.Errorf("release holds %d blobs, want 8", len(blobs))
+	// Two manifests, configs and added layers, one index, and the base's
+	// layers: one per platform and one both platforms share.
+	if len(blobs) != 10 {
+		t.Errorf("release holds %d blobs, want 10", len(blobs))
 	}
 
 	var names []string
@@ -135,8 +134,7 @@ func copyDir(t *testing.T, dir string) string {
 }
 
 func TestWriteArchiveRejects(t *testing.T) {
-	f := newFixture(t)
-	dir, _ := release(t, f)
+	dir, _ := release(t)
 	hex := strings.Repeat("a", 64)
 	tests := []struct {
 		name    string
@@ -222,7 +220,7 @@ func TestWriteArchiveRejects(t *testing.T) {
 }
 
 func TestWriteArchiveWriterFails(t *testing.T) {
-	dir, _ := release(t, newFixture(t))
+	dir, _ := release(t)
 	tests := []struct {
 		limit   int
 		wantErr string

@@ -3,58 +3,112 @@ package oci
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
-	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/static"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// platformSpec is the platform of one test image.
-type platformSpec struct{ os, arch, variant string }
+// The commit time of the tests' releases, and its JSON form.
+var (
+	commit = time.Date(2026, 11, 30, 12, 34, 56, 0, time.UTC)
+	stamp  = "2026-11-30T12:34:56Z"
+)
 
-func (p platformSpec) String() string {
-	s := p.os + "/" + p.arch
-	if p.variant != "" {
-		s += "/" + p.variant
-	}
-	return s
+// tentry is one entry of a test tar.
+type tentry struct {
+	name     string
+	typeflag byte
+	mode     int64
+	body     string
+	link     string
 }
 
-var (
-	amd64 = platformSpec{"linux", "amd64", ""}
-	arm64 = platformSpec{"linux", "arm64", "v8"}
-)
+func file(name, body string) tentry {
+	return tentry{name: name, typeflag: tar.TypeReg, mode: 0o644, body: body}
+}
+func dir(name string) tentry { return tentry{name: name, typeflag: tar.TypeDir, mode: 0o755} }
+
+// tarOf returns a tar of entries, in order.
+func tarOf(t testing.TB, entries ...tentry) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, e := range entries {
+		hdr := &tar.Header{Name: e.name, Typeflag: e.typeflag, Mode: e.mode, Linkname: e.link, ModTime: time.Unix(1700000000, 0)}
+		if e.typeflag == tar.TypeReg {
+			hdr.Size = int64(len(e.body))
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(e.body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// gzLayer returns a gzip layer of entries with media type mt. The gzip
+// stream is made here, once, and served as is, as a registry serves a blob.
+func gzLayer(t testing.TB, mt types.MediaType, entries ...tentry) v1.Layer {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(tarOf(t, entries...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gz := b.Bytes()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(gz)), nil }, tarball.WithMediaType(mt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
 
 // rawImage is a test image made from a raw config and layers, so that the
 // config can hold fields go-containerregistry does not model.
 type rawImage struct {
-	config      []byte
-	layers      []v1.Layer
-	annotations map[string]string
+	manifestType, configType types.MediaType
+	config                   []byte
+	layers                   []v1.Layer
+	annotations              map[string]string
 }
 
 func (r *rawImage) RawConfigFile() ([]byte, error)      { return r.config, nil }
-func (r *rawImage) MediaType() (types.MediaType, error) { return types.OCIManifestSchema1, nil }
+func (r *rawImage) MediaType() (types.MediaType, error) { return r.manifestType, nil }
 
 func (r *rawImage) RawManifest() ([]byte, error) {
-	m := v1.Manifest{SchemaVersion: 2, MediaType: types.OCIManifestSchema1, Annotations: r.annotations}
-	m.Config.MediaType = types.OCIConfigJSON
+	m := v1.Manifest{SchemaVersion: 2, MediaType: r.manifestType, Annotations: r.annotations}
+	m.Config.MediaType = r.configType
 	var err error
 	if m.Config.Digest, m.Config.Size, err = v1.SHA256(bytes.NewReader(r.config)); err != nil {
 		return nil, err
@@ -78,98 +132,59 @@ func (r *rawImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) {
 	return nil, fmt.Errorf("no layer %s", h)
 }
 
-// fixture holds the layers all test archives share: the same inputs except
-// for the times, as two cold builds of one commit give.
-type fixture struct {
-	base  v1.Layer
-	added map[platformSpec]v1.Layer
+// baseConfig is the raw config of a test base image of platform p whose
+// layers have diffIDs: alpine's fields, plus values the assembly must keep
+// (a label, a port, a stop signal, a field no Go type models) or drop (Cmd).
+func baseConfig(p v1.Platform, diffIDs []v1.Hash) string {
+	ids := make([]string, len(diffIDs))
+	for i, h := range diffIDs {
+		ids[i] = `"` + h.String() + `"`
+	}
+	variant := ""
+	if p.Variant != "" {
+		variant = `"variant":"` + p.Variant + `",`
+	}
+	return `{"architecture":"` + p.Architecture + `","os":"` + p.OS + `",` + variant +
+		`"created":"2025-10-08T11:04:47Z",` +
+		`"config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"],` +
+		`"WorkingDir":"/","StopSignal":"SIGTERM","ExposedPorts":{"9090/udp":{}},` +
+		`"Labels":{"base.only":"kept","org.opencontainers.image.vendor":"the base's"}},` +
+		`"history":[{"created":"2025-10-08T11:04:46Z","created_by":"ADD alpine-minirootfs.tar.gz / # buildkit"},` +
+		`{"created":"2025-10-08T11:04:46Z","created_by":"RUN patch # buildkit"},` +
+		`{"created":"2025-10-08T11:04:47Z","created_by":"CMD [\"/bin/sh\"]","empty_layer":true}],` +
+		`"moby.buildkit.buildinfo.v1":"e30=",` +
+		`"rootfs":{"type":"layers","diff_ids":[` + strings.Join(ids, ",") + `]}}`
 }
 
-// newFixture makes random gzip layers, fixed as bytes.
-func newFixture(t testing.TB) fixture {
+// baseImage returns a two-layer base image of platform p with manifest
+// media type mt (OCI or Docker): the first layer an alpine-like root with
+// /etc/passwd, /etc/group and /etc/motd, the second replacing /etc/group
+// and whiting out /etc/motd.
+func baseImage(t testing.TB, p v1.Platform, manifestType types.MediaType) v1.Image {
 	t.Helper()
-	f := fixture{base: randomLayer(t), added: map[platformSpec]v1.Layer{}}
-	for _, p := range []platformSpec{amd64, arm64} {
-		f.added[p] = randomLayer(t)
+	layerType, configType := types.OCILayer, types.OCIConfigJSON
+	if manifestType == types.DockerManifestSchema2 {
+		layerType, configType = types.DockerLayer, types.DockerConfigJSON
 	}
-	return f
-}
-
-func randomLayer(t testing.TB) v1.Layer {
-	t.Helper()
-	l, err := random.Layer(512, types.OCILayer)
-	if err != nil {
-		t.Fatal(err)
+	layers := []v1.Layer{
+		gzLayer(t, layerType,
+			dir("bin/"), file("bin/busybox", "busybox for "+p.String()), tentry{name: "bin/sh", typeflag: tar.TypeSymlink, mode: 0o777, link: "/bin/busybox"},
+			dir("etc/"), file("etc/passwd", basePasswd), file("etc/group", "root:x:0:root\n"), file("etc/motd", "welcome\n"),
+			dir("usr/"), dir("usr/local/"), dir("usr/local/bin/")),
+		gzLayer(t, layerType, dir("etc/"), file("etc/group", baseGroup), file("etc/.wh.motd", "")),
 	}
-	rc, err := l.Compressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return static.NewLayer(b, types.OCILayer)
-}
-
-// configTemplate is an image config as the pipeline builds it: user,
-// entrypoint, exposed port, labels, env, and a Docker healthcheck whose
-// StartInterval go-containerregistry's v1.HealthConfig lacks. %[1]s is the
-// time of the build, %[2]s the platform fields, %[3]s the diff IDs.
-const configTemplate = `{
-  "created": "%[1]s",
-  %[2]s,
-  "config": {
-    "User": "65532:65532",
-    "Entrypoint": ["/usr/local/bin/echo-server"],
-    "ExposedPorts": {"8080/tcp": {}},
-    "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-    "Labels": {
-      "org.opencontainers.image.created": "2026-11-29T02:47:52Z",
-      "org.opencontainers.image.title": "echo-server",
-      "org.opencontainers.image.description": "echoes <requests> & more"
-    },
-    "Healthcheck": {
-      "Test": ["CMD", "/usr/local/bin/echo-server", "-healthcheck"],
-      "Interval": 30000000000,
-      "Timeout": 3000000000,
-      "StartPeriod": 5000000000,
-      "StartInterval": 1000000000,
-      "Retries": 3
-    },
-    "WorkingDir": "/"
-  },
-  "rootfs": {"type": "layers", "diff_ids": [%[3]s]},
-  "history": [
-    {"created": "%[1]s", "created_by": "/bin/sh -c #(nop) ADD file:abc in / ", "comment": "buildkit.dockerfile.v0"},
-    {"created": "%[1]s", "created_by": "/bin/sh -c #(nop)  CMD [\"/bin/sh\"]", "empty_layer": true},
-    {"created": "%[1]s", "created_by": "withDirectory /", "comment": "dagger"}
-  ],
-  "moby.buildkit.buildinfo.v1": {"frontend": "dagger", "weight": 2.50}
-}`
-
-// image returns the test image of platform p built at when.
-func (f fixture) image(t testing.TB, p platformSpec, when time.Time) v1.Image {
-	t.Helper()
-	layers := []v1.Layer{f.base, f.added[p]}
-	var diffIDs []string
+	var ids []v1.Hash
 	for _, l := range layers {
-		d, err := l.DiffID()
+		h, err := l.DiffID()
 		if err != nil {
 			t.Fatal(err)
 		}
-		diffIDs = append(diffIDs, `"`+d.String()+`"`)
+		ids = append(ids, h)
 	}
-	plat := fmt.Sprintf(`"os": %q, "architecture": %q`, p.os, p.arch)
-	if p.variant != "" {
-		plat += fmt.Sprintf(`, "variant": %q`, p.variant)
-	}
-	config := fmt.Sprintf(configTemplate, when.Format(time.RFC3339Nano), plat, strings.Join(diffIDs, ", "))
 	img, err := partial.CompressedToImage(&rawImage{
-		config:      []byte(config),
-		layers:      layers,
-		annotations: map[string]string{createdAnnotation: when.Format(time.RFC3339), "org.opencontainers.image.title": "echo-server"},
+		manifestType: manifestType, configType: configType,
+		config: []byte(baseConfig(p, ids)), layers: layers,
+		annotations: map[string]string{"org.opencontainers.image.revision": "the base's commit"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -177,131 +192,197 @@ func (f fixture) image(t testing.TB, p platformSpec, when time.Time) v1.Image {
 	return img
 }
 
-// multiLayout writes, as Dagger does for several platforms, a layout whose
-// index.json lists one image index of the platform images.
-func (f fixture) multiLayout(t testing.TB, when time.Time, platforms ...platformSpec) string {
+// The base's account databases, as its top layers leave them.
+const (
+	basePasswd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n"
+	baseGroup  = "root:x:0:root\nnobody:x:65534:\n"
+)
+
+var (
+	amd64 = v1.Platform{OS: "linux", Architecture: "amd64"}
+	arm64 = v1.Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}
+)
+
+// baseIndex returns a multi-platform base as Docker official images are
+// published: an OCI index of linux/amd64 and linux/arm64/v8 images and an
+// attestation manifest of platform unknown/unknown.
+func baseIndex(t testing.TB, manifestType types.MediaType) v1.ImageIndex {
 	t.Helper()
-	var adds []mutate.IndexAddendum
-	for _, p := range platforms {
-		adds = append(adds, mutate.IndexAddendum{
-			Add: f.image(t, p, when),
-			Descriptor: v1.Descriptor{
-				Platform:    &v1.Platform{OS: p.os, Architecture: p.arch, Variant: p.variant},
-				Annotations: map[string]string{createdAnnotation: when.Format(time.RFC3339), "vnd.example.platform": p.String()},
-			},
-		})
-	}
-	idx := mutate.Annotations(mutate.AppendManifests(empty.Index, adds...),
-		map[string]string{createdAnnotation: when.Format(time.RFC3339), "vnd.example.index": "kept"}).(v1.ImageIndex)
-	dir := t.TempDir()
-	lp, err := layout.Write(dir, empty.Index)
+	attestation, err := mutate.AppendLayers(empty.Image, static.NewLayer([]byte(`{"_type":"https://in-toto.io/Statement/v0.1"}`), "application/vnd.in-toto+json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lp.AppendIndex(idx, layout.WithAnnotations(map[string]string{
-		createdAnnotation: when.Format(time.RFC3339), "vnd.example.root": "kept",
-	})); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return mutate.AppendManifests(empty.Index,
+		mutate.IndexAddendum{Add: baseImage(t, amd64, manifestType), Descriptor: v1.Descriptor{Platform: &amd64}},
+		mutate.IndexAddendum{Add: baseImage(t, arm64, manifestType), Descriptor: v1.Descriptor{Platform: &arm64}},
+		mutate.IndexAddendum{Add: mutate.MediaType(attestation, types.OCIManifestSchema1), Descriptor: v1.Descriptor{
+			Platform:    &v1.Platform{OS: "unknown", Architecture: "unknown"},
+			Annotations: map[string]string{"vnd.docker.reference.type": "attestation-manifest"},
+		}},
+	)
 }
 
-// singleLayout writes, as Dagger does for one platform, a layout whose
-// index.json lists the image manifest, and a docker manifest.json.
-func (f fixture) singleLayout(t testing.TB, when time.Time, p platformSpec) string {
+// serve starts an in-process registry on 127.0.0.1 (spoken to over plain
+// HTTP, as crane does for a loopback address) and returns its host:port.
+func serve(t testing.TB) string {
 	t.Helper()
-	dir := t.TempDir()
-	lp, err := layout.Write(dir, empty.Index)
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// publishBase pushes a base index to a new registry under
+// library/alpine:3.23 and returns the registry's host and the base's
+// reference by digest.
+func publishBase(t testing.TB, manifestType types.MediaType) (host, ref string) {
+	t.Helper()
+	host = serve(t)
+	idx := baseIndex(t, manifestType)
+	tag, err := name.ParseReference(host + "/library/alpine:3.23")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lp.AppendImage(f.image(t, p, when), layout.WithAnnotations(map[string]string{
-		createdAnnotation: when.Format(time.RFC3339), "vnd.example.root": "kept",
-	})); err != nil {
+	if err := remote.WriteIndex(tag, idx); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "manifest.json"), `[{"Config":"blobs/sha256/x","RepoTags":null,"Layers":[]}]`)
-	return dir
-}
-
-// tarDir returns the tar of dir as an OCI archive writer would: directory
-// entries, names with prefix (e.g. "./"), a root entry when prefix is "./".
-func tarDir(t testing.TB, dir, prefix string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	if prefix == "./" {
-		if err := tw.WriteHeader(&tar.Header{Name: "./", Typeflag: tar.TypeDir, Mode: 0o755}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		name := prefix + filepath.ToSlash(rel)
-		if d.IsDir() {
-			return tw.WriteHeader(&tar.Header{Name: name + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: time.Now()})
-		}
-		content, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o444, Size: int64(len(content)), ModTime: time.Now()}); err != nil {
-			return err
-		}
-		_, err = tw.Write(content)
-		return err
-	})
+	h, err := idx.Digest()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return host, host + "/library/alpine@" + h.String()
 }
 
-// entry is one tar entry for rawTar.
-type entry struct {
-	name     string
-	typeflag byte
-	body     string
-	link     string
-}
-
-// rawTar returns a tar of the given entries.
-func rawTar(t testing.TB, entries ...entry) []byte {
+// cranePull writes what `crane pull --format=oci --platform P REF DIR`
+// writes, the way it writes it (cmd/crane/cmd/pull.go: remote.Get with the
+// platform, Image, then layout.Write and AppendImage), and returns DIR.
+func cranePull(t testing.TB, ref string, p v1.Platform) string {
 	t.Helper()
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for _, e := range entries {
-		hdr := &tar.Header{Name: e.name, Typeflag: e.typeflag, Mode: 0o644, Size: int64(len(e.body)), Linkname: e.link}
-		if e.typeflag != tar.TypeReg {
-			hdr.Size = 0
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write([]byte(e.body)); e.typeflag == tar.TypeReg && err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
+	r, err := name.ParseReference(ref)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	desc, err := remote.Get(r, remote.WithPlatform(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := desc.Image()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "base")
+	lp, err := layout.Write(out, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
-// blob returns the tar entry of content under its digest, and the digest.
-func blob(content string) (entry, string) {
-	sum := sha256.Sum256([]byte(content))
-	h := hex.EncodeToString(sum[:])
-	return entry{name: "blobs/sha256/" + h, typeflag: tar.TypeReg, body: content}, "sha256:" + h
+// readBase pulls the base of platform p as crane does and reads it.
+func readBase(t testing.TB, ref string, p v1.Platform) Base {
+	t.Helper()
+	b, err := ReadBase(cranePull(t, ref, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The added files of the tests' releases.
+func addedFiles(binary string) []File {
+	return []File{
+		{Path: "/usr/local/bin/echo-server", Mode: 0o755, Data: []byte(binary)},
+		{Path: "/etc/passwd", Mode: 0o644, Data: []byte(basePasswd + "docker-app:x:8080:8080::/nonexistent:/sbin/nologin\n")},
+		{Path: "/etc/group", Mode: 0o644, Data: []byte(baseGroup + "docker-app:x:8080:\n")},
+	}
+}
+
+// testConfig is the config change of the tests' releases.
+func testConfig() Config {
+	return Config{
+		Created:      commit,
+		CreatedBy:    "echo-server pipeline: /etc/passwd, /etc/group, /usr/local/bin/echo-server",
+		User:         "8080:8080",
+		Entrypoint:   []string{"/usr/local/bin/echo-server"},
+		ExposedPorts: []string{"8080/tcp"},
+		Healthcheck: Healthcheck{
+			Test:     []string{"CMD", "/usr/local/bin/echo-server", "healthcheck"},
+			Interval: 30 * time.Second, Timeout: 30 * time.Second, StartPeriod: 5 * time.Second,
+			StartInterval: time.Second, Retries: 3,
+		},
+		Labels: map[string]string{"org.opencontainers.image.vendor": "echo-server maintainers", "org.opencontainers.image.version": "1.2.3"},
+	}
+}
+
+// assembled assembles the release of the base ref for amd64 and arm64 with
+// one binary per platform, into a new directory.
+func assembled(t testing.TB, ref string) (string, Release) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "release")
+	rel, err := Assemble(out, []PlatformImage{
+		{Platform: "linux/amd64", Base: readBase(t, ref, amd64), Files: addedFiles("amd64 binary")},
+		{Platform: "linux/arm64", Base: readBase(t, ref, v1.Platform{OS: "linux", Architecture: "arm64"}), Files: addedFiles("arm64 binary")},
+	}, testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, rel
+}
+
+// cranePush pushes the layout in dir to ref as crane v0.22.1 `push DIR REF`
+// does without --index (cmd/crane/cmd/push.go loadImage: the one entry of
+// index.json) and returns the digest the registry serves for ref.
+func cranePush(t testing.TB, dir, ref string) v1.Hash {
+	t.Helper()
+	l, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := l.IndexManifest()
+	if err != nil || len(m.Manifests) != 1 || !m.Manifests[0].MediaType.IsIndex() {
+		t.Fatalf("layout index.json %+v, %v: want one image index", m, err)
+	}
+	idx, err := l.ImageIndex(m.Manifests[0].Digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.WriteIndex(tag, idx); err != nil {
+		t.Fatal(err)
+	}
+	d, err := remote.Head(tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Digest
+}
+
+// pulled fetches the manifest and config of ref from its registry, as
+// `crane manifest` and `crane blob` print them.
+func pulled(t testing.TB, ref string) Pulled {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := remote.Get(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := desc.Image()
+	if err != nil {
+		t.Fatal(err)
+	}
+	config, err := img.RawConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Pulled{Manifest: desc.Manifest, Config: config}
 }
 
 func writeFile(t testing.TB, path, content string) {
@@ -321,46 +402,18 @@ func readBlob(t testing.TB, dir string, h v1.Hash) []byte {
 	return b
 }
 
-// jsonMap decodes a JSON object.
-func jsonMap(t testing.TB, b []byte) map[string]any {
+// readIndexJSON returns the index.json of the layout in dir.
+func readIndexJSON(t testing.TB, dir string) *v1.IndexManifest {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("decode %s: %v", b, err)
+	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := v1.ParseIndexManifest(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
 	}
 	return m
-}
-
-// craneLoad loads the layout in dir as crane v0.22.1 `push DIR REF` does
-// without --index (cmd/crane/cmd/push.go loadImage) and returns the digest
-// crane pushes.
-func craneLoad(dir string) (v1.Hash, error) {
-	l, err := layout.ImageIndexFromPath(dir)
-	if err != nil {
-		return v1.Hash{}, fmt.Errorf("loading %s as OCI layout: %w", dir, err)
-	}
-	m, err := l.IndexManifest()
-	if err != nil {
-		return v1.Hash{}, err
-	}
-	if len(m.Manifests) != 1 {
-		return v1.Hash{}, fmt.Errorf("layout contains %d entries, consider --index", len(m.Manifests))
-	}
-	desc := m.Manifests[0]
-	if desc.MediaType.IsImage() {
-		img, err := l.Image(desc.Digest)
-		if err != nil {
-			return v1.Hash{}, err
-		}
-		return img.Digest()
-	} else if desc.MediaType.IsIndex() {
-		idx, err := l.ImageIndex(desc.Digest)
-		if err != nil {
-			return v1.Hash{}, err
-		}
-		return idx.Digest()
-	}
-	return v1.Hash{}, fmt.Errorf("layout contains non-image (mediaType: %q), consider --index", desc.MediaType)
 }
 
 // checkBlobs fails unless every blob in the layout in dir is named by the
@@ -406,4 +459,12 @@ func checkReadable(t testing.TB, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// errText is err's text, "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

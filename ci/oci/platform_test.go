@@ -13,26 +13,37 @@ import (
 )
 
 func TestExtractPlatform(t *testing.T) {
-	dir, rel := release(t, newFixture(t))
-	releaseIndex := parseIndex(t, readBlob(t, dir, readIndexJSON(t, dir).Manifests[0].Digest))
-	for i, want := range rel.Images {
-		t.Run(want.Platform, func(t *testing.T) {
+	dir, rel := release(t)
+	idx, err := v1.ParseIndexManifest(bytes.NewReader(readBlob(t, dir, readIndexJSON(t, dir).Manifests[0].Digest)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		platform string
+		index    int    // of the image in the release
+		config   string // the platform of its config
+	}{
+		{"linux/amd64", 0, "linux/amd64"},
+		{"linux/arm64", 1, "linux/arm64/v8"},    // no variant asked for: any
+		{"linux/arm64/v8", 1, "linux/arm64/v8"}, // the variant the image has
+	} {
+		t.Run(tt.platform, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "image")
-			got, err := ExtractPlatform(dir, want.Platform, out)
+			got, err := ExtractPlatform(dir, tt.platform, out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != want {
+			if want := (Image{Platform: tt.platform, Digest: rel.Images[tt.index].Digest}); got != want {
 				t.Errorf("ExtractPlatform = %+v, want %+v", got, want)
 			}
 			checkBlobs(t, out)
 			checkReadable(t, out)
 			root := readIndexJSON(t, out)
-			if len(root.Manifests) != 1 || !reflect.DeepEqual(root.Manifests[0], releaseIndex.Manifests[i]) {
-				t.Fatalf("index.json lists %+v, want only %+v", root.Manifests, releaseIndex.Manifests[i])
+			if len(root.Manifests) != 1 || !reflect.DeepEqual(root.Manifests[0], idx.Manifests[tt.index]) {
+				t.Fatalf("index.json lists %+v, want only %+v", root.Manifests, idx.Manifests[tt.index])
 			}
-			if p := root.Manifests[0].Platform; p == nil || p.String() != want.Platform {
-				t.Errorf("descriptor platform = %v, want %s", p, want.Platform)
+			if p := root.Manifests[0].Platform; p == nil || p.String() != tt.config {
+				t.Errorf("descriptor platform = %v, want %s", p, tt.config)
 			}
 			// A reader of one image (syft oci-dir:) finds the image and all its blobs.
 			lp, err := layout.FromPath(out)
@@ -43,15 +54,15 @@ func TestExtractPlatform(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if h, err := img.Digest(); err != nil || h.String() != want.Digest {
-				t.Errorf("image digest = %v, %v; want %s", h, err, want.Digest)
+			if h, err := img.Digest(); err != nil || h.String() != got.Digest {
+				t.Errorf("image digest = %v, %v; want %s", h, err, got.Digest)
 			}
 			cf, err := img.ConfigFile()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cf.Platform().String() != want.Platform || cf.Created.UTC().Format("2006-01-02T15:04:05Z07:00") != stamp {
-				t.Errorf("config platform %s, created %s; want %s, %s", cf.Platform(), cf.Created, want.Platform, stamp)
+			if cf.Platform().String() != tt.config || cf.Created.UTC().Format("2006-01-02T15:04:05Z07:00") != stamp {
+				t.Errorf("config platform %s, created %s; want %s, %s", cf.Platform(), cf.Created, tt.config, stamp)
 			}
 			layers, err := img.Layers()
 			if err != nil {
@@ -61,8 +72,8 @@ func TestExtractPlatform(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(layers) != 2 || len(blobs) != 4 { // two layers, config, manifest
-				t.Errorf("image has %d layers, layout %d blobs; want 2 and 4", len(layers), len(blobs))
+			if len(layers) != 3 || len(blobs) != 5 { // two base layers and one added, config, manifest
+				t.Errorf("image has %d layers, layout %d blobs; want 3 and 5", len(layers), len(blobs))
 			}
 			for _, l := range layers {
 				h, err := l.Digest()
@@ -78,12 +89,12 @@ func TestExtractPlatform(t *testing.T) {
 }
 
 func TestExtractPlatformRejects(t *testing.T) {
-	f := newFixture(t)
-	dir, _ := release(t, f)
+	_, ref := publishBase(t, "application/vnd.oci.image.manifest.v1+json")
+	dir, _ := assembled(t, ref)
 	tmp := t.TempDir()
 	full := filepath.Join(tmp, "full")
 	mkdir(t, filepath.Join(full, "x"))
-	notRelease := f.singleLayout(t, built, amd64)
+	notRelease := cranePull(t, ref, amd64)
 	twoEntries := copyDir(t, dir)
 	root := readIndexJSON(t, dir).Manifests[0]
 	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
@@ -110,8 +121,16 @@ func TestExtractPlatformRejects(t *testing.T) {
 			wantErr: `platform "linux/s390x" is not in the release in ` + dir + `, it has: linux/amd64, linux/arm64/v8`,
 		},
 		{
-			name: "variant missing", dir: dir, platform: "linux/arm64", out: filepath.Join(tmp, "b"),
-			wantErr: `platform "linux/arm64" is not in the release in ` + dir + `, it has: linux/amd64, linux/arm64/v8`,
+			name: "other variant", dir: dir, platform: "linux/arm64/v9", out: filepath.Join(tmp, "b"),
+			wantErr: `platform "linux/arm64/v9" is not in the release in ` + dir + `, it has: linux/amd64, linux/arm64/v8`,
+		},
+		{
+			name: "no architecture", dir: dir, platform: "linux", out: filepath.Join(tmp, "i"),
+			wantErr: `platform "linux": want os/arch[/variant], e.g. linux/arm64`,
+		},
+		{
+			name: "too many parts", dir: dir, platform: "linux/arm64/v8/x", out: filepath.Join(tmp, "j"),
+			wantErr: `platform "linux/arm64/v8/x": want os/arch[/variant], e.g. linux/arm64`,
 		},
 		{
 			name: "output not empty", dir: dir, platform: "linux/amd64", out: full,
@@ -119,11 +138,11 @@ func TestExtractPlatformRejects(t *testing.T) {
 		},
 		{
 			name: "not a release", dir: notRelease, platform: "linux/amd64", out: filepath.Join(tmp, "c"),
-			wantErr: "release layout " + notRelease + ": index.json must list exactly one image index, as Normalise writes",
+			wantErr: "release layout " + notRelease + ": index.json must list exactly one image index, as Assemble writes",
 		},
 		{
 			name: "two entries", dir: twoEntries, platform: "linux/amd64", out: filepath.Join(tmp, "d"),
-			wantErr: "release layout " + twoEntries + ": index.json must list exactly one image index, as Normalise writes",
+			wantErr: "release layout " + twoEntries + ": index.json must list exactly one image index, as Assemble writes",
 		},
 		{
 			name: "index.json not JSON", dir: brokenIndex, platform: "linux/amd64", out: filepath.Join(tmp, "e"),

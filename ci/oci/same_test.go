@@ -10,18 +10,18 @@ func TestSame(t *testing.T) {
 		arm  = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 		arm2 = "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 	)
-	release := Release{Digest: idx1, Images: []Image{{"linux/amd64", amd}, {"linux/arm64", arm}}}
+	release := Release{Digest: idx1, Images: []Image{{"linux/amd64", amd, ""}, {"linux/arm64", arm, ""}}}
 	tests := []struct {
 		name    string
 		rebuilt Release
 		want    string
 	}{
 		{"same digest", Release{Digest: idx1, Images: release.Images}, ""},
-		{"one platform differs", Release{Digest: idx2, Images: []Image{{"linux/amd64", amd}, {"linux/arm64", arm2}}},
+		{"one platform differs", Release{Digest: idx2, Images: []Image{{"linux/amd64", amd, ""}, {"linux/arm64", arm2, ""}}},
 			"release " + idx1 + ", rebuilt " + idx2 + ": linux/arm64 image " + arm + ", rebuilt " + arm2},
 		{"only the index differs", Release{Digest: idx2, Images: release.Images},
 			"release " + idx1 + ", rebuilt " + idx2 + ": every image is the same, the index is not"},
-		{"platform missing and extra", Release{Digest: idx2, Images: []Image{{"linux/amd64", amd}, {"linux/s390x", arm}}},
+		{"platform missing and extra", Release{Digest: idx2, Images: []Image{{"linux/amd64", amd, ""}, {"linux/s390x", arm, ""}}},
 			"release " + idx1 + ", rebuilt " + idx2 + ": linux/arm64 is missing from the rebuild; linux/s390x is only in the rebuild"},
 	}
 	for _, tt := range tests {

@@ -90,17 +90,23 @@ func isFinal(n ast.Node) bool {
 }
 
 // TestFunctionPragmas holds the pragmas users rely on: publish is a side
-// effect, never answered from the cache; vet, test, smoke and check are
-// what dagger check runs.
+// effect, never answered from the cache; build and tarball return what the
+// module wrote in its working directory, which the engine reads from that
+// call's client only (workdirFile is a per-client input), and provenance a
+// random invocation id, so none of them is answered from another session's
+// cache; vet, test, smoke and check are what dagger check runs.
 func TestFunctionPragmas(t *testing.T) {
 	_, f, _ := parseModule(t)
 	fns := functions(f)
 	for name, want := range map[string]string{
-		"Publish": `+cache="never"`,
-		"Vet":     "+check",
-		"Test":    "+check",
-		"Smoke":   "+check",
-		"Check":   "+check",
+		"Publish":    `+cache="never"`,
+		"Build":      `+cache="session"`,
+		"Tarball":    `+cache="session"`,
+		"Provenance": `+cache="session"`,
+		"Vet":        "+check",
+		"Test":       "+check",
+		"Smoke":      "+check",
+		"Check":      "+check",
 	} {
 		fn, ok := fns[name]
 		if !ok {

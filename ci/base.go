@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+
+	"dagger/echo-server/crane"
+	"dagger/echo-server/internal/dagger"
+	"dagger/echo-server/oci"
+	"dagger/echo-server/platform"
+)
+
+// runtimeBase is the runtime base image by digest.
+type runtimeBase struct {
+	crane.Base
+	// Named is --runtime-image with the digest: as given when it names
+	// one, else followed by @ and the digest it resolved to. The labels and
+	// the provenance name the base so.
+	Named string
+}
+
+// resolveBase returns the runtime base by digest: as --runtime-image names
+// it, or, for a tag alone, the digest its registry serves for the tag now
+// (a tag moves, so the registry is asked on every call).
+func (m *EchoServer) resolveBase(ctx context.Context) (runtimeBase, error) {
+	b, err := crane.ParseBase(m.RuntimeImage)
+	if err != nil {
+		return runtimeBase{}, err
+	}
+	if b.Digest != "" {
+		return runtimeBase{Base: b, Named: m.RuntimeImage}, nil
+	}
+	ctr, err := m.tool(ctx, m.CraneImage, destination{})
+	if err != nil {
+		return runtimeBase{}, err
+	}
+	out, err := ctr.
+		WithEnvVariable(nonceEnv, rand.Text()).
+		WithExec(crane.Digest(m.RuntimeImage, false), dagger.ContainerWithExecOpts{UseEntrypoint: true}).
+		Stdout(ctx)
+	if err != nil {
+		return runtimeBase{}, registryError("resolve the digest of", m.RuntimeImage, err)
+	}
+	if b.Digest, err = crane.ParseDigest(m.RuntimeImage, out); err != nil {
+		return runtimeBase{}, err
+	}
+	return runtimeBase{Base: b, Named: m.RuntimeImage + "@" + b.Digest}, nil
+}
+
+// baseDir is where crane writes the base image in its container.
+const baseDir = toolDir + "/base"
+
+// pullBase reads the base image of p as its registry serves it: crane
+// writes that one image (manifest, config, layers) as an OCI layout, which
+// the module reads and checks against its digests. Without credentials the
+// pull is the same command for the same digest and platform, so the engine
+// runs it once and answers later calls from its cache; the files it wrote
+// are the registry's blobs whatever the engine's state. auth are the
+// publish credentials: crane uses them for their own registry only.
+func (m *EchoServer) pullBase(ctx context.Context, base runtimeBase, p platform.Platform, auth destination) (oci.Base, error) {
+	ctr, err := m.tool(ctx, m.CraneImage, auth)
+	if err != nil {
+		return oci.Base{}, err
+	}
+	local := "base-" + rand.Text()
+	_, err = ctr.
+		WithExec(crane.Pull(base.Ref(), p.String(), baseDir), dagger.ContainerWithExecOpts{UseEntrypoint: true}).
+		Directory(baseDir).
+		Export(ctx, local)
+	if err != nil {
+		return oci.Base{}, registryError("pull the "+p.String()+" base image", base.Ref(), err)
+	}
+	return oci.ReadBase(local)
+}
+
+// baseAuth is what reads the base image during a release to dest: its
+// credentials, when it has any and is not a registry service; crane's
+// keychain hands them to their own registry only.
+func baseAuth(dest destination) destination {
+	if dest.password == nil || dest.registry != nil {
+		return destination{}
+	}
+	return destination{push: dest.push, tools: dest.tools, username: dest.username, password: dest.password}
+}
