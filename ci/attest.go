@@ -126,7 +126,7 @@ const imageMount = "/image"
 // sbom scans the image of platform p of the release with syft and returns
 // its SPDX JSON document.
 func (m *EchoServer) sbom(ctx context.Context, lay releaseLayout, p string) (string, error) {
-	dir, img, err := platformLayout(lay, p)
+	dir, img, err := lay.extract(p)
 	if err != nil {
 		return "", err
 	}
@@ -136,7 +136,7 @@ func (m *EchoServer) sbom(ctx context.Context, lay releaseLayout, p string) (str
 	}
 	out, err := ctr.
 		WithMountedTemp("/tmp").
-		WithMountedDirectory(imageMount, dir).
+		WithMountedDirectory(imageMount, dag.CurrentModule().Workdir(dir)).
 		WithExec(sbom.Scan("oci-dir:"+imageMount), dagger.ContainerWithExecOpts{UseEntrypoint: true}).
 		Stdout(ctx)
 	if err != nil {

@@ -38,10 +38,23 @@ func (l releaseLayout) file() *dagger.File {
 	return dag.CurrentModule().WorkdirFile(l.archive)
 }
 
-// container is the image of p of the release, imported into the engine: what
-// is run and tested is exactly the bytes that ship.
+// container is the image of p of the release, imported into the engine:
+// what is run and tested is exactly the bytes that ship. The import reads
+// an archive of that one image: from the whole index the engine would take
+// the first image whose platform p can run (an amd64 engine runs 386), not
+// necessarily p's. The port is declared to the engine too, for as-service.
 func (l releaseLayout) container(ctx context.Context, p platform.Platform) (*dagger.Container, error) {
-	ctr, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).Import(l.file()).Sync(ctx)
+	dir, _, err := l.extract(p.String())
+	if err != nil {
+		return nil, err
+	}
+	if err := writeArchive(dir, dir+".tar"); err != nil {
+		return nil, err
+	}
+	ctr, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).
+		Import(dag.CurrentModule().WorkdirFile(dir + ".tar")).
+		WithExposedPort(imagespec.Port).
+		Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import the %s image of the release: %w", p, err)
 	}
@@ -140,13 +153,13 @@ func (m *EchoServer) tarball(ctx context.Context, platforms []string) (*dagger.F
 	return lay.file(), nil
 }
 
-// platformLayout writes the image of one platform of the release as a layout
-// of its own, for syft.
-func platformLayout(lay releaseLayout, p string) (*dagger.Directory, oci.Image, error) {
-	dir := lay.dir + "-" + rand.Text()
-	img, err := oci.ExtractPlatform(lay.dir, p, dir)
+// extract writes the image of platform p of the release as a layout of its
+// own, for syft and for the engine's import, and returns its directory.
+func (l releaseLayout) extract(p string) (string, oci.Image, error) {
+	dir := l.dir + "-" + rand.Text()
+	img, err := oci.ExtractPlatform(l.dir, p, dir)
 	if err != nil {
-		return nil, img, fmt.Errorf("extract the %s image of the release: %w", p, err)
+		return "", img, fmt.Errorf("extract the %s image of the release: %w", p, err)
 	}
-	return dag.CurrentModule().Workdir(dir), img, nil
+	return dir, img, nil
 }

@@ -66,15 +66,7 @@ func TestAssembleKeepsTheRegistrysBase(t *testing.T) {
 
 func remoteIndex(t *testing.T, ref string) *v1.IndexManifest {
 	t.Helper()
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := remote.Index(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := idx.IndexManifest()
+	m, err := fetchIndex(t, ref).IndexManifest()
 	if err != nil {
 		t.Fatal(err)
 	}

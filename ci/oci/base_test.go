@@ -7,12 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -116,19 +114,11 @@ func TestReadBaseNeedsAPlatform(t *testing.T) {
 // an index without --platform: the whole index.
 func copyIndexLayout(t *testing.T, ref, dir string) {
 	t.Helper()
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := remote.Index(r)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lp, err := layout.Write(dir, empty.Index)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lp.AppendIndex(idx); err != nil {
+	if err := lp.AppendIndex(fetchIndex(t, ref)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -362,6 +362,20 @@ func cranePush(t testing.TB, dir, ref string) v1.Hash {
 	return d.Digest
 }
 
+// fetchIndex fetches the image index ref names from its registry.
+func fetchIndex(t testing.TB, ref string) v1.ImageIndex {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := remote.Index(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
 // pulled fetches the manifest and config of ref from its registry, as
 // `crane manifest` and `crane blob` print them.
 func pulled(t testing.TB, ref string) Pulled {
