@@ -47,7 +47,7 @@ type Git struct {
 	Tags       []string  // names of tags pointing at HEAD ("v1.2.3", no refs/tags/ prefix), any order
 	CommitTime time.Time // committer time of HEAD; zero when unknown
 	Dirty      bool      // uncommitted changes in the worktree
-	RemoteURL  string    // raw URL of the "origin" remote as written in .git/config; "" when none
+	RemoteURL  string    // URL of the "origin" remote as git remote get-url prints it; "" when none
 }
 
 // Meta is the project metadata that does not come from git. Every field can
