@@ -3,16 +3,18 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 
 	"dagger/echo-server/crane"
 	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/oci"
 	"dagger/echo-server/platform"
+	"dagger/echo-server/ref"
 )
 
 // runtimeBase is the runtime base image by digest.
 type runtimeBase struct {
-	crane.Base
+	ref.Image // Digest is always set
 	// Named is --runtime-image with the digest: as given when it names
 	// one, else followed by @ and the digest it resolved to. The labels and
 	// the provenance name the base so.
@@ -23,12 +25,12 @@ type runtimeBase struct {
 // it, or, for a tag alone, the digest its registry serves for the tag now
 // (a tag moves, so the registry is asked on every call).
 func (m *EchoServer) resolveBase(ctx context.Context) (runtimeBase, error) {
-	b, err := crane.ParseBase(m.RuntimeImage)
+	b, err := ref.ParseImage(m.RuntimeImage)
 	if err != nil {
-		return runtimeBase{}, err
+		return runtimeBase{}, fmt.Errorf(`--runtime-image %q: %v; want an image reference such as "alpine:3.23.5@sha256:<64 hex>"`, m.RuntimeImage, err)
 	}
 	if b.Digest != "" {
-		return runtimeBase{Base: b, Named: m.RuntimeImage}, nil
+		return runtimeBase{Image: b, Named: m.RuntimeImage}, nil
 	}
 	ctr, err := m.tool(ctx, m.CraneImage, destination{})
 	if err != nil {
@@ -44,8 +46,11 @@ func (m *EchoServer) resolveBase(ctx context.Context) (runtimeBase, error) {
 	if b.Digest, err = crane.ParseDigest(m.RuntimeImage, out); err != nil {
 		return runtimeBase{}, err
 	}
-	return runtimeBase{Base: b, Named: m.RuntimeImage + "@" + b.Digest}, nil
+	return runtimeBase{Image: b, Named: m.RuntimeImage + "@" + b.Digest}, nil
 }
+
+// ref is the base by digest, as crane pulls it.
+func (b runtimeBase) ref() string { return b.WithDigest(b.Digest) }
 
 // baseDir is where crane writes the base image in its container.
 const baseDir = toolDir + "/base"
@@ -64,11 +69,11 @@ func (m *EchoServer) pullBase(ctx context.Context, base runtimeBase, p platform.
 	}
 	local := "base-" + rand.Text()
 	_, err = ctr.
-		WithExec(crane.Pull(base.Ref(), p.String(), baseDir), dagger.ContainerWithExecOpts{UseEntrypoint: true}).
+		WithExec(crane.Pull(base.ref(), p.String(), baseDir), dagger.ContainerWithExecOpts{UseEntrypoint: true}).
 		Directory(baseDir).
 		Export(ctx, local)
 	if err != nil {
-		return oci.Base{}, registryError("pull the "+p.String()+" base image", base.Ref(), err)
+		return oci.Base{}, registryError("pull the "+p.String()+" base image", base.ref(), err)
 	}
 	return oci.ReadBase(local)
 }

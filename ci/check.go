@@ -156,7 +156,7 @@ func (m *EchoServer) checkBase(ctx context.Context, meta *metadata, dest destina
 		if err != nil {
 			return nil, err
 		}
-		byDigest := func(d string) string { return meta.base.Repository + "@" + d }
+		byDigest := meta.base.WithDigest
 		base, err := fetchImage(ctx, ctr, byDigest(img.Base), byDigest, false)
 		if err != nil {
 			return nil, err

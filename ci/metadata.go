@@ -9,6 +9,7 @@ import (
 
 	"dagger/echo-server/gitlog"
 	"dagger/echo-server/gobuild"
+	"dagger/echo-server/internal/dagger"
 	"dagger/echo-server/labels"
 
 	"golang.org/x/sync/errgroup"
@@ -112,9 +113,9 @@ func pinned(ctx context.Context, image string) (string, error) {
 }
 
 // gitFacts reads the checkout: commit, ref and dirtiness from the git API,
-// the commit time and the tags at HEAD from git itself (the API has no commit
-// time, and resolving every tag through it is one call per tag), and the
-// origin remote from .git/config. No .git is not an error: every fact stays
+// the commit time, the tags at HEAD and the origin remote from git itself
+// (the API has no commit time, and resolving every tag through it is one
+// call per tag). No .git is not an error: every fact stays
 // unknown and a warning is logged. (That is why the checkout comes in as a
 // directory: a contextual GitRepository argument fails every call, even vet,
 // outside a git checkout.)
@@ -183,17 +184,21 @@ func (m *EchoServer) gitLog(ctx context.Context) (time.Time, []string, error) {
 	return commitTime, gitlog.ParseTags(out), nil
 }
 
-// originURL returns the origin remote's URL from .git/config, "" if none
-// (a worktree or submodule has a .git file, not a directory).
+// originURL asks git for the origin remote's URL, as git resolves it
+// (includes and url.<base>.insteadOf of the checkout's config applied), ""
+// when the checkout has none.
 func (m *EchoServer) originURL(ctx context.Context) (string, error) {
-	const path = ".git/config"
-	ok, err := m.Repo.Exists(ctx, path)
-	if err != nil || !ok {
-		return "", err
-	}
-	text, err := m.Repo.File(path).Contents(ctx)
+	git := dag.Container().From(m.GitImage).
+		WithMountedDirectory("/repo", m.Repo).
+		WithWorkdir("/repo").
+		WithExec(gitlog.OriginURLCommand(), dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
+	code, err := git.ExitCode(ctx)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
+		return "", stepError("read the origin remote with git", err)
 	}
-	return labels.OriginURL(text), nil
+	out, err := git.Stdout(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read the origin remote with git: %w", err)
+	}
+	return gitlog.ParseOriginURL(code, out)
 }

@@ -6,36 +6,6 @@ import (
 	"testing"
 )
 
-func TestParseBase(t *testing.T) {
-	hex := strings.Repeat("a", 64)
-	for _, tt := range []struct {
-		image   string
-		want    Base
-		wantErr string
-	}{
-		{"alpine:3.23.5@sha256:" + hex, Base{"index.docker.io/library/alpine", "sha256:" + hex}, ""},
-		{"alpine@sha256:" + hex, Base{"index.docker.io/library/alpine", "sha256:" + hex}, ""},
-		{"alpine:3.23.5", Base{"index.docker.io/library/alpine", ""}, ""},
-		{"alpine", Base{"index.docker.io/library/alpine", ""}, ""},
-		{"docker.io/library/alpine:3.23.5", Base{"index.docker.io/library/alpine", ""}, ""},
-		{"mirror.example.com/alpine:3.23.5@sha256:" + hex, Base{"mirror.example.com/alpine", "sha256:" + hex}, ""},
-		{"mirror.example.com/docker.io/library/alpine:3.23.5", Base{"mirror.example.com/docker.io/library/alpine", ""}, ""},
-		{"localhost:5000/alpine@sha256:" + hex, Base{"localhost:5000/alpine", "sha256:" + hex}, ""},
-		{"10.1.2.3:5000/base/alpine:3", Base{"10.1.2.3:5000/base/alpine", ""}, ""},
-		{"Alpine:3", Base{}, `runtime image "Alpine:3": could not parse reference: Alpine:3: want REPOSITORY[:TAG][@sha256:DIGEST], e.g. alpine:3.23.5@sha256:…`},
-		{"alpine@sha256:abc", Base{}, `runtime image "alpine@sha256:abc": could not parse reference: alpine@sha256:abc: want REPOSITORY[:TAG][@sha256:DIGEST], e.g. alpine:3.23.5@sha256:…`},
-		{"", Base{}, `runtime image "": could not parse reference: : want REPOSITORY[:TAG][@sha256:DIGEST], e.g. alpine:3.23.5@sha256:…`},
-	} {
-		got, err := ParseBase(tt.image)
-		if got != tt.want || errText(err) != tt.wantErr {
-			t.Errorf("ParseBase(%q) = %+v, %q\nwant %+v, %q", tt.image, got, errText(err), tt.want, tt.wantErr)
-		}
-	}
-	if got := (Base{"index.docker.io/library/alpine", "sha256:" + hex}).Ref(); got != "index.docker.io/library/alpine@sha256:"+hex {
-		t.Errorf("Ref = %s", got)
-	}
-}
-
 func TestParseDigest(t *testing.T) {
 	hex := strings.Repeat("0123456789abcdef", 4)
 	for _, tt := range []struct{ output, want, wantErr string }{

@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/google/go-containerregistry/pkg/name"
 )
 
 // digestRE matches a sha256 digest as crane prints it.
@@ -63,34 +61,6 @@ func CheckDigest(ref, want, output string) error {
 	}
 	return nil
 }
-
-// Base is the runtime base image as crane reads it from its registry.
-type Base struct {
-	// Repository is the fully qualified repository, e.g.
-	// index.docker.io/library/alpine.
-	Repository string
-	// Digest is "sha256:<hex>" of what the reference names (an image index
-	// for a multi-platform base), "" when it names a tag only.
-	Digest string
-}
-
-// ParseBase parses an image reference such as alpine:3.23.5@sha256:<hex>,
-// alpine:3.23.5 or mirror.example.com/alpine@sha256:<hex>, with
-// go-containerregistry's grammar (what crane itself parses).
-func ParseBase(image string) (Base, error) {
-	r, err := name.ParseReference(image)
-	if err != nil {
-		return Base{}, fmt.Errorf("runtime image %q: %w: want REPOSITORY[:TAG][@sha256:DIGEST], e.g. alpine:3.23.5@sha256:…", image, err)
-	}
-	b := Base{Repository: r.Context().Name()}
-	if d, ok := r.(name.Digest); ok {
-		b.Digest = d.DigestStr()
-	}
-	return b, nil
-}
-
-// Ref is the base by digest, what crane pulls: Repository@Digest.
-func (b Base) Ref() string { return b.Repository + "@" + b.Digest }
 
 // ParseDigest returns the digest `crane digest` printed, which must be one
 // sha256 digest on a line.

@@ -1,6 +1,7 @@
 // Package gitlog holds the git command lines the pipeline runs to read what
-// the git API of the engine does not give, HEAD's committer time and the tags
-// pointing at HEAD, and the parsers of their output.
+// the git API of the engine does not give, HEAD's committer time, the tags
+// pointing at HEAD and the origin remote's URL, and the parsers of their
+// output.
 package gitlog
 
 import (
@@ -46,4 +47,34 @@ func ParseTags(out string) []string {
 		return nil
 	}
 	return tags
+}
+
+// OriginURLCommand returns the command line that prints the origin remote's
+// URL as git resolves it: the first url of [remote "origin"], includes and
+// url.<base>.insteadOf applied. It exits 2 when there is no remote named
+// origin (git remote's exit status for a remote it cannot find).
+func OriginURLCommand() []string {
+	return command("remote", "get-url", "origin")
+}
+
+// noSuchRemote is git remote's exit status for a remote it cannot find.
+const noSuchRemote = 2
+
+// ParseOriginURL parses the exit code and the standard output of
+// OriginURLCommand: the URL without surrounding white space, "" when the
+// checkout has no origin remote (or its url is empty). Any other exit code,
+// or more than one line, is an error. The URL may carry credentials: no
+// error repeats the output.
+func ParseOriginURL(exitCode int, out string) (string, error) {
+	if exitCode == noSuchRemote {
+		return "", nil
+	}
+	if exitCode != 0 {
+		return "", fmt.Errorf("git remote get-url origin exited %d: want 0 (the origin remote's URL) or %d (no origin remote)", exitCode, noSuchRemote)
+	}
+	url := strings.TrimSpace(out)
+	if n := 1 + strings.Count(url, "\n"); n > 1 {
+		return "", fmt.Errorf("git remote get-url origin printed %d lines: want one, the origin remote's URL", n)
+	}
+	return url, nil
 }

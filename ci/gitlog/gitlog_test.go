@@ -14,6 +14,7 @@ func TestCommands(t *testing.T) {
 	}{
 		{"commit time", CommitTimeCommand(), []string{"git", "-c", "safe.directory=*", "log", "-1", "--format=%ct", "HEAD"}},
 		{"tags", TagsCommand(), []string{"git", "-c", "safe.directory=*", "tag", "--points-at", "HEAD"}},
+		{"origin url", OriginURLCommand(), []string{"git", "-c", "safe.directory=*", "remote", "get-url", "origin"}},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
@@ -78,6 +79,45 @@ func TestParseTags(t *testing.T) {
 	for _, tt := range tests {
 		if got := ParseTags(tt.out); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ParseTags(%q) = %#v, want %#v", tt.out, got, tt.want)
+		}
+	}
+}
+
+func TestParseOriginURL(t *testing.T) {
+	const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"
+	tests := []struct {
+		exitCode int
+		out      string
+		want     string
+		wantErr  string
+	}{
+		{exitCode: 0, out: "git@github.com:acme/echo-server.git\n", want: "git@github.com:acme/echo-server.git"},
+		{exitCode: 0, out: "https://github.com/acme/echo-server.git\r\n", want: "https://github.com/acme/echo-server.git"},
+		{exitCode: 0, out: "  /srv/git/echo-server.git  ", want: "/srv/git/echo-server.git"},
+		{exitCode: 0, out: "https://github.com/acme/echo server\n", want: "https://github.com/acme/echo server"},
+		{exitCode: 0, out: "\n", want: ""},
+		{exitCode: 0, out: "", want: ""},
+		// no remote named origin
+		{exitCode: 2, out: "", want: ""},
+		{exitCode: 2, out: "ignored\n", want: ""},
+		// every other exit code, each side of 2, and git's fatal 128
+		{exitCode: 1, out: "", wantErr: "git remote get-url origin exited 1: want 0 (the origin remote's URL) or 2 (no origin remote)"},
+		{exitCode: 3, out: "", wantErr: "git remote get-url origin exited 3: want 0 (the origin remote's URL) or 2 (no origin remote)"},
+		{exitCode: 128, out: "", wantErr: "git remote get-url origin exited 128: want 0 (the origin remote's URL) or 2 (no origin remote)"},
+		{exitCode: -1, out: "", wantErr: "git remote get-url origin exited -1: want 0 (the origin remote's URL) or 2 (no origin remote)"},
+		// two lines: never repeated, it may hold credentials
+		{exitCode: 0, out: "https://x:" + token + "@github.com/a/b\nhttps://c/d\n", wantErr: "git remote get-url origin printed 2 lines: want one, the origin remote's URL"},
+		{exitCode: 0, out: "a\n\nb\n", wantErr: "git remote get-url origin printed 3 lines: want one, the origin remote's URL"},
+	}
+	for _, tt := range tests {
+		got, err := ParseOriginURL(tt.exitCode, tt.out)
+		switch {
+		case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
+			t.Errorf("ParseOriginURL(%d, %q) error = %v, want %q", tt.exitCode, tt.out, err, tt.wantErr)
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("ParseOriginURL(%d, %q): %v", tt.exitCode, tt.out, err)
+		case got != tt.want:
+			t.Errorf("ParseOriginURL(%d, %q) = %q, want %q", tt.exitCode, tt.out, got, tt.want)
 		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"dagger/echo-server/ref"
 )
 
 // Prefix is the OCI annotation namespace used for image labels.
@@ -45,7 +47,7 @@ type Git struct {
 	Tags       []string  // names of tags pointing at HEAD ("v1.2.3", no refs/tags/ prefix), any order
 	CommitTime time.Time // committer time of HEAD; zero when unknown
 	Dirty      bool      // uncommitted changes in the worktree
-	RemoteURL  string    // raw URL of the "origin" remote as written in .git/config; "" when none
+	RemoteURL  string    // URL of the "origin" remote as git remote get-url prints it; "" when none
 }
 
 // Meta is the project metadata that does not come from git. Every field can
@@ -100,11 +102,11 @@ func DefaultMeta() Meta {
 //
 // It returns a one-line error naming the field, the bad value and what is
 // accepted when Meta is invalid: an empty title, description, vendor,
-// authors, licenses or environment; a licenses value that is not a plausible
-// SPDX expression; an EnvPrefix that is not lowercase reverse-DNS with at
+// authors, licenses or environment; a licenses value the SPDX parser
+// (go-spdx's spdxexp) refuses; an EnvPrefix that is not lowercase reverse-DNS with at
 // least one dot, or that lies in a namespace reserved by OCI or Docker; a
 // Source or Documentation override that is not an http or https URL; a
-// BaseImage that is not an image reference. A Commit that is set but is not
+// BaseImage that is not an image reference (ref.ParseImage). A Commit that is set but is not
 // a full SHA is an error too.
 //
 // A remote that cannot be normalised is not an error: source becomes
@@ -139,13 +141,13 @@ func Build(g Git, m Meta) (map[string]string, error) {
 
 	baseName, baseDigest := unknown, unknown
 	if m.BaseImage != "" {
-		name, digest, err := parseImageRef(m.BaseImage)
+		img, err := ref.ParseImage(m.BaseImage)
 		if err != nil {
-			return nil, fmt.Errorf("invalid Meta.BaseImage %q: %w", m.BaseImage, err)
+			return nil, fmt.Errorf(`invalid Meta.BaseImage %q: %w; want an image reference such as "alpine:3.23.5@sha256:<64 hex>"`, m.BaseImage, err)
 		}
-		baseName = name
-		if digest != "" {
-			baseDigest = digest
+		baseName = img.Name()
+		if img.Digest != "" {
+			baseDigest = img.Digest
 		}
 	}
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/github/go-spdx/v2/spdxexp"
 )
 
 // envPrefixRE matches a lowercase reverse-DNS prefix with at least one dot.
@@ -28,8 +30,10 @@ func validateMeta(m Meta) error {
 			return fmt.Errorf("invalid Meta.%s %q: want a non-empty value", f.name, f.value)
 		}
 	}
-	if !validSPDX(m.Licenses) {
-		return fmt.Errorf(`invalid Meta.Licenses %q: want an SPDX license expression such as "Apache-2.0" or "(MIT OR Apache-2.0)"`, m.Licenses)
+	// The SPDX parser: license and exception ids of the SPDX license list
+	// (in any case), LicenseRef-…, AND, OR, WITH (in upper case) and parentheses.
+	if _, err := spdxexp.ExtractLicenses(m.Licenses); err != nil {
+		return fmt.Errorf(`invalid Meta.Licenses %q: %v; want an SPDX license expression such as "Apache-2.0" or "(MIT OR Apache-2.0)"`, m.Licenses, err)
 	}
 	if !envPrefixRE.MatchString(m.EnvPrefix) {
 		return fmt.Errorf(`invalid Meta.EnvPrefix %q: want a lowercase reverse-DNS prefix with at least one dot, such as "dev.echo-server"`, m.EnvPrefix)
@@ -43,99 +47,4 @@ func validateMeta(m Meta) error {
 		return fmt.Errorf("invalid Meta.Environment %q: want a non-empty value", m.Environment)
 	}
 	return nil
-}
-
-// validSPDX reports whether s is a plausible SPDX license expression:
-// license ids made of letters, digits, '.', '-' and '+', joined by AND, OR
-// and WITH, with parentheses for grouping.
-func validSPDX(s string) bool {
-	p := spdxParser{tokens: spdxTokens(s)}
-	return p.orExpr() && p.pos == len(p.tokens)
-}
-
-// spdxTokens splits an SPDX expression into parentheses and words.
-func spdxTokens(s string) []string {
-	return strings.Fields(strings.NewReplacer("(", " ( ", ")", " ) ").Replace(s))
-}
-
-// spdxParser is a recursive-descent parser over the SPDX grammar:
-//
-//	or    = and { "OR" and }
-//	and   = with { "AND" with }
-//	with  = primary [ "WITH" id ]
-//	primary = id | "(" or ")"
-type spdxParser struct {
-	tokens []string
-	pos    int
-}
-
-// accept consumes the next token if it is tok.
-func (p *spdxParser) accept(tok string) bool {
-	if p.pos < len(p.tokens) && p.tokens[p.pos] == tok {
-		p.pos++
-		return true
-	}
-	return false
-}
-
-// orExpr parses an OR-expression.
-func (p *spdxParser) orExpr() bool { return p.joined("OR", p.andExpr) }
-
-// andExpr parses an AND-expression.
-func (p *spdxParser) andExpr() bool { return p.joined("AND", p.withExpr) }
-
-// joined parses one or more operands separated by the operator op.
-func (p *spdxParser) joined(op string, operand func() bool) bool {
-	if !operand() {
-		return false
-	}
-	for p.accept(op) {
-		if !operand() {
-			return false
-		}
-	}
-	return true
-}
-
-// withExpr parses a license, or a parenthesised expression, with an optional
-// WITH exception.
-func (p *spdxParser) withExpr() bool {
-	if p.accept("(") {
-		if !p.orExpr() || !p.accept(")") {
-			return false
-		}
-	} else if !p.id() {
-		return false
-	}
-	if p.accept("WITH") {
-		return p.id()
-	}
-	return true
-}
-
-// id consumes a license or exception id.
-func (p *spdxParser) id() bool {
-	if p.pos >= len(p.tokens) || !spdxID(p.tokens[p.pos]) {
-		return false
-	}
-	p.pos++
-	return true
-}
-
-// spdxID reports whether s is a plausible license or exception id: a letter
-// or digit followed by letters, digits, '.', '-' and '+', and not an operator.
-func spdxID(s string) bool {
-	switch s {
-	case "", "AND", "OR", "WITH":
-		return false
-	}
-	if !isLetter(s[0]) && !isDigit(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if c := s[i]; !isLetter(c) && !isDigit(c) && c != '.' && c != '-' && c != '+' {
-			return false
-		}
-	}
-	return true
 }

@@ -1,3 +1,7 @@
+// Package pins reads the README's mirror example and the Renovate
+// configuration that keeps the pinned images fresh, so that tests can hold
+// them to the image defaults of the module's constructor: a new image
+// argument must be in the README's .env example and be matched by Renovate.
 package pins
 
 import (

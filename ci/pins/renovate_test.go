@@ -5,6 +5,8 @@ import (
 	"testing"
 )
 
+const digestA = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 const testConfig = `{
   "extends": ["config:recommended"],
   "customManagers": [

@@ -1,17 +1,23 @@
 // Package platform parses and describes the target platforms of the
-// echo-server image.
+// echo-server image. Platform strings are read by containerd's parser
+// (github.com/containerd/platforms), the one the Dagger engine reads its
+// platform arguments with; which platforms are built is this package's
+// policy: those the runtime base ships.
 package platform
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/containerd/platforms"
 )
 
 // Platform is an OS/architecture[/variant] triple such as linux/arm/v7.
 type Platform struct{ OS, Arch, Variant string }
 
 // supported lists the platforms the runtime base image (alpine) ships, in the
-// order they are shown to the user.
+// order they are shown to the user, as containerd normalises them.
 var supported = []Platform{
 	{OS: "linux", Arch: "amd64"},
 	{OS: "linux", Arch: "arm64"},
@@ -33,22 +39,26 @@ func (p Platform) String() string {
 	return s
 }
 
-// Parse accepts the platforms the runtime base (alpine) ships: linux/amd64,
-// linux/arm64, linux/arm/v6, linux/arm/v7, linux/386, linux/ppc64le,
-// linux/s390x and linux/riscv64. linux/arm64/v8 normalises to linux/arm64.
-// Input is trimmed and case-insensitive. A bare linux/arm is rejected because
-// it does not say which ARM variant to build for.
+// Parse reads s with containerd's platforms.Parse and normalises it with
+// platforms.Normalize, then accepts the platforms the runtime base (alpine)
+// ships: linux/amd64, linux/arm64, linux/arm/v6, linux/arm/v7, linux/386,
+// linux/ppc64le, linux/s390x and linux/riscv64. Normalising lowercases,
+// maps aliases (x86_64 and x86-64 to amd64, aarch64 to arm64, i386 to 386,
+// armhf to arm/v7, armel to arm/v6), drops arm64's v8 and amd64's v1, and
+// gives a bare arm the variant v7. A single name is completed with the
+// machine's: linux is linux/<its architecture>, amd64 is <its OS>/amd64.
+// Surrounding white space is ignored.
 func Parse(s string) (Platform, error) {
-	norm := strings.ToLower(strings.TrimSpace(s))
-	if norm == "linux/arm64/v8" {
-		norm = "linux/arm64"
+	spec, err := platforms.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return Platform{}, fmt.Errorf("unknown platform %q: %w; want one of %s", s, err, supportedList())
 	}
-	for _, p := range supported {
-		if p.String() == norm {
-			return p, nil
-		}
+	spec = platforms.Normalize(spec)
+	p := Platform{OS: spec.OS, Arch: spec.Architecture, Variant: spec.Variant}
+	if spec.OSVersion != "" || !slices.Contains(supported, p) {
+		return Platform{}, fmt.Errorf("unknown platform %q: want one of %s", s, supportedList())
 	}
-	return Platform{}, fmt.Errorf("unknown platform %q: want one of %s", s, supportedList())
+	return p, nil
 }
 
 // ParseList parses every entry of list, where an entry may itself hold
@@ -56,7 +66,6 @@ func Parse(s string) (Platform, error) {
 // are dropped keeping the first-seen order, and an empty result is an error.
 func ParseList(list []string) ([]Platform, error) {
 	var out []Platform
-	seen := make(map[Platform]bool)
 	for _, entry := range list {
 		for _, s := range strings.Split(entry, ",") {
 			if strings.TrimSpace(s) == "" {
@@ -66,8 +75,7 @@ func ParseList(list []string) ([]Platform, error) {
 			if err != nil {
 				return nil, err
 			}
-			if !seen[p] {
-				seen[p] = true
+			if !slices.Contains(out, p) {
 				out = append(out, p)
 			}
 		}

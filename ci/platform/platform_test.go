@@ -3,7 +3,8 @@ package platform
 import (
 	"fmt"
 	"reflect"
-	"strings"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -34,39 +35,81 @@ func outcome(v any, err error) string {
 	return fmt.Sprint(v)
 }
 
-// matches reports whether got equals want or, for errors, starts with want.
-// Errors must be one line.
-func matches(got, want string) bool {
-	if strings.HasPrefix(want, "error: ") {
-		return strings.HasPrefix(got, want) && !strings.Contains(got, "\n")
-	}
-	return got == want
-}
-
 func TestParse(t *testing.T) {
 	tests := []struct{ in, want string }{
+		// every supported platform, as written and in another case
 		{"linux/amd64", "linux/amd64"},
 		{"linux/arm64", "linux/arm64"},
-		{"linux/arm64/v8", "linux/arm64"},
-		{"LINUX/ARM64/V8", "linux/arm64"},
 		{"linux/arm/v6", "linux/arm/v6"},
 		{"linux/arm/v7", "linux/arm/v7"},
 		{"linux/386", "linux/386"},
 		{"linux/ppc64le", "linux/ppc64le"},
 		{"linux/s390x", "linux/s390x"},
 		{"linux/riscv64", "linux/riscv64"},
+		{"LINUX/ARM/V6", "linux/arm/v6"},
 		{"  Linux/AMD64\n", "linux/amd64"},
+		// containerd's normalisation
+		{"linux/arm64/v8", "linux/arm64"},
+		{"LINUX/ARM64/V8", "linux/arm64"},
+		{"linux/arm64/8", "linux/arm64"},
+		{"linux/aarch64", "linux/arm64"},
+		{"linux/amd64/v1", "linux/amd64"},
+		{"linux/x86_64", "linux/amd64"},
+		{"linux/x86-64", "linux/amd64"},
+		{"linux/i386", "linux/386"},
+		{"linux/arm", "linux/arm/v7"},
+		{"linux/arm/7", "linux/arm/v7"},
+		{"linux/arm/6", "linux/arm/v6"},
+		{"linux/armhf", "linux/arm/v7"},
+		{"linux/armel", "linux/arm/v6"},
+		// parsed, normalised, not shipped by the base
 		{"windows/amd64", `error: unknown platform "windows/amd64": want one of ` + wantList},
-		{"linux/arm", `error: unknown platform "linux/arm": want one of `},
-		{"linux/arm/v8", `error: unknown platform "linux/arm/v8"`},
-		{"linux/amd64/v3", `error: unknown platform "linux/amd64/v3"`},
-		{"amd64", `error: unknown platform "amd64"`},
-		{"linux/amd64,linux/arm64", `error: unknown platform "linux/amd64,linux/arm64"`},
-		{"", `error: unknown platform ""`},
+		{"darwin/arm64", `error: unknown platform "darwin/arm64": want one of ` + wantList},
+		{"macos/arm64", `error: unknown platform "macos/arm64": want one of ` + wantList},
+		{"linux/arm/v5", `error: unknown platform "linux/arm/v5": want one of ` + wantList},
+		{"linux/arm/v8", `error: unknown platform "linux/arm/v8": want one of ` + wantList},
+		{"linux/arm64/v9", `error: unknown platform "linux/arm64/v9": want one of ` + wantList},
+		{"linux/amd64/v3", `error: unknown platform "linux/amd64/v3": want one of ` + wantList},
+		{"linux/386/v1", `error: unknown platform "linux/386/v1": want one of ` + wantList},
+		{"linux/mips", `error: unknown platform "linux/mips": want one of ` + wantList},
+		{"linux/ppc64", `error: unknown platform "linux/ppc64": want one of ` + wantList},
+		{"linux/s390", `error: unknown platform "linux/s390": want one of ` + wantList},
+		{"linux/riscv", `error: unknown platform "linux/riscv": want one of ` + wantList},
+		{"linux(5.1)/amd64", `error: unknown platform "linux(5.1)/amd64": want one of ` + wantList},
+		// what containerd cannot parse, with its reason
+		{"foo", `error: unknown platform "foo": "foo": unknown operating system or architecture: invalid argument; want one of ` + wantList},
+		{"linux/*", `error: unknown platform "linux/*": "linux/*": wildcards not yet supported: invalid argument; want one of ` + wantList},
+		{"a/b/c/d", `error: unknown platform "a/b/c/d": "a/b/c/d": cannot parse platform specifier: invalid argument; want one of ` + wantList},
+		{"linux//amd64", `error: unknown platform "linux//amd64": "" is an invalid component of "linux//amd64": platform specifier component must match "^[A-Za-z0-9_.-]+$": invalid argument; want one of ` + wantList},
+		{"linux/amd64,linux/arm64", `error: unknown platform "linux/amd64,linux/arm64": "amd64,linux" is an invalid component of "linux/amd64,linux/arm64": platform specifier component must match "^[A-Za-z0-9_.-]+$": invalid argument; want one of ` + wantList},
+		{"", `error: unknown platform "": "" is an invalid OS component of "": OSAndVersion specifier component must match "^([A-Za-z0-9_-]+)(?:\\(([A-Za-z0-9_.-]*)\\))?$": invalid argument; want one of ` + wantList},
 	}
 	for _, tt := range tests {
-		if got := outcome(Parse(tt.in)); !matches(got, tt.want) {
-			t.Errorf("Parse(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := outcome(Parse(tt.in)); got != tt.want {
+			t.Errorf("Parse(%q) = %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestParseOneName: containerd completes a single OS or architecture with
+// the machine's (the Dagger module runs on the engine's).
+func TestParseOneName(t *testing.T) {
+	for _, tt := range []struct{ in, os, arch, variant string }{
+		{"linux", "linux", runtime.GOARCH, ""},
+		{"amd64", runtime.GOOS, "amd64", ""},
+		{"x86_64", runtime.GOOS, "amd64", ""},
+		{"aarch64", runtime.GOOS, "arm64", ""},
+		{"armhf", runtime.GOOS, "arm", "v7"},
+		{"armel", runtime.GOOS, "arm", "v6"},
+		{"i386", runtime.GOOS, "386", ""},
+	} {
+		want := Platform{OS: tt.os, Arch: tt.arch, Variant: tt.variant}
+		wantOut := want.String()
+		if !slices.Contains(supported, want) {
+			wantOut = fmt.Sprintf("error: unknown platform %q: want one of %s", tt.in, wantList)
+		}
+		if got := outcome(Parse(tt.in)); got != wantOut {
+			t.Errorf("Parse(%q) = %q, want %q", tt.in, got, wantOut)
 		}
 	}
 }
@@ -83,12 +126,14 @@ func TestParseList(t *testing.T) {
 		{[]string{"linux/arm64", "linux/amd64", "LINUX/ARM64", "linux/arm64/v8"}, "[linux/arm64 linux/amd64]"},
 		{[]string{"linux/amd64,,", " "}, "[linux/amd64]"},
 		{nil, "error: no platforms given: want one or more of " + wantList},
-		{[]string{"", " , "}, "error: no platforms given"},
-		{[]string{"linux/amd64", "linux/mips"}, `error: unknown platform "linux/mips": want one of `},
-		{[]string{"linux/amd64,darwin/arm64"}, `error: unknown platform "darwin/arm64"`},
+		{[]string{"", " , "}, "error: no platforms given: want one or more of " + wantList},
+		{[]string{"linux/amd64", "linux/mips"}, `error: unknown platform "linux/mips": want one of ` + wantList},
+		{[]string{"linux/amd64,darwin/arm64"}, `error: unknown platform "darwin/arm64": want one of ` + wantList},
+		{[]string{"linux/arm", "linux/arm/v7", "linux/armhf"}, "[linux/arm/v7]"},
+		{[]string{"linux/x86_64", "linux/amd64"}, "[linux/amd64]"},
 	}
 	for _, tt := range tests {
-		if got := outcome(ParseList(tt.in)); !matches(got, tt.want) {
+		if got := outcome(ParseList(tt.in)); got != tt.want {
 			t.Errorf("ParseList(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

@@ -239,7 +239,7 @@ func provenanceChecks(source string, builders []string) []condition {
 }
 
 // repository validates HOST[:PORT]/PATH and returns it in the form Kyverno
-// compares images in (Docker Hub short names become docker.io/…).
+// compares images in (Docker Hub written docker.io/…).
 func repository(s string) (string, error) {
 	r, err := ref.ParseRepository(s)
 	if err == nil {

@@ -299,8 +299,8 @@ func TestRepositoryGlob(t *testing.T) {
 			out: []string{"registry:5000/echo-server" + digest, "localhost:5000/echo-server" + digest},
 		},
 		// Kyverno writes Docker Hub images in full: docker.io/acme/…, docker.io/library/….
-		{repo: "acme/echo-server", want: "docker.io/acme/echo-server*", in: []string{"docker.io/acme/echo-server:1"}},
-		{repo: "echo-server", want: "docker.io/library/echo-server*", in: []string{"docker.io/library/echo-server:1"}},
+		{repo: "docker.io/acme/echo-server", want: "docker.io/acme/echo-server*", in: []string{"docker.io/acme/echo-server:1"}},
+		{repo: "docker.io/library/echo-server", want: "docker.io/library/echo-server*", in: []string{"docker.io/library/echo-server:1"}},
 		{repo: "index.docker.io/acme/x", want: "docker.io/acme/x*"},
 		{repo: " ghcr.io/acme/echo-server\n", want: "ghcr.io/acme/echo-server*"},
 		{repo: "[::1]:5000/echo", want: "[::1]:5000/echo*", in: []string{"[::1]:5000/echo:1"}},
@@ -543,6 +543,8 @@ func TestRenderErrors(t *testing.T) {
 		srcWant  = `want the https web address the provenance records, without credentials, ".git" or trailing "/", e.g. https://github.com/acme/echo-server`
 		src      = "https://github.com/acme/echo-server"
 		repo     = "ghcr.io/acme/echo-server"
+		// pathChars is go-containerregistry's reason for a path it refuses.
+		pathChars = "repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: "
 	)
 	privateKey := "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"
 	cert := "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
@@ -551,10 +553,11 @@ func TestRenderErrors(t *testing.T) {
 		p    Params
 		want string
 	}{
-		{"empty repository", Params{"", testKey, src, nil}, `policy: invalid registry "": ` + repoWant},
-		{"uppercase", Params{"ghcr.io/Acme/echo-server", testKey, src, nil}, `policy: invalid registry "ghcr.io/Acme/echo-server": ` + repoWant},
-		{"host only", Params{"ghcr.io", testKey, src, nil}, `policy: invalid registry "ghcr.io": no repository path after the host; ` + repoWant},
-		{"wildcard", Params{"ghcr.io/acme/*", testKey, src, nil}, `policy: invalid registry "ghcr.io/acme/*": ` + repoWant},
+		{"empty repository", Params{"", testKey, src, nil}, `policy: invalid registry "": a repository name must be specified; ` + repoWant},
+		{"uppercase", Params{"ghcr.io/Acme/echo-server", testKey, src, nil}, `policy: invalid registry "ghcr.io/Acme/echo-server": ` + pathChars + "Acme/echo-server; " + repoWant},
+		{"host only", Params{"ghcr.io", testKey, src, nil}, `policy: invalid registry "ghcr.io": strict validation requires the registry to be explicitly defined; ` + repoWant},
+		{"docker hub short name", Params{"acme/echo-server", testKey, src, nil}, `policy: invalid registry "acme/echo-server": strict validation requires the registry to be explicitly defined; ` + repoWant},
+		{"wildcard", Params{"ghcr.io/acme/*", testKey, src, nil}, `policy: invalid registry "ghcr.io/acme/*": ` + pathChars + "acme/*; " + repoWant},
 		{"tag", Params{"ghcr.io/acme/echo-server:1.2.3", testKey, src, nil},
 			`policy: repository "ghcr.io/acme/echo-server:1.2.3" names a tag or digest; a policy covers a whole repository: want HOST[:PORT]/PATH in lowercase, e.g. ghcr.io/acme/echo-server`},
 		{"tag on a host with port", Params{"localhost:5000/echo:v1", testKey, src, nil},
@@ -563,8 +566,8 @@ func TestRenderErrors(t *testing.T) {
 			`policy: repository "ghcr.io/acme/echo-server@sha256:abc" names a tag or digest; a policy covers a whole repository: want HOST[:PORT]/PATH in lowercase, e.g. ghcr.io/acme/echo-server`},
 		{"tag and digest", Params{"ghcr.io/acme/echo-server:1@sha256:abc", testKey, src, nil},
 			`policy: repository "ghcr.io/acme/echo-server:1@sha256:abc" names a tag or digest; a policy covers a whole repository: want HOST[:PORT]/PATH in lowercase, e.g. ghcr.io/acme/echo-server`},
-		{"bad repository with a tag", Params{"ghcr.io/Acme:1", testKey, src, nil}, `policy: invalid registry "ghcr.io/Acme:1": ` + repoWant},
-		{"host:port only", Params{"localhost:5000", testKey, src, nil}, `policy: invalid registry "localhost:5000": no repository path after the host; ` + repoWant},
+		{"bad repository with a tag", Params{"ghcr.io/Acme:1", testKey, src, nil}, `policy: invalid registry "ghcr.io/Acme:1": ` + pathChars + "Acme:1; " + repoWant},
+		{"host:port only", Params{"localhost:5000", testKey, src, nil}, `policy: invalid registry "localhost:5000": tag ":5000" is not accepted here (tags go in --tags); ` + repoWant},
 
 		{"no key", Params{repo, "", src, nil}, "policy: public key: no PEM block found; " + keyWant},
 		{"not PEM", Params{repo, "cosign.pub", src, nil}, "policy: public key: no PEM block found; " + keyWant},

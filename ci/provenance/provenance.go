@@ -19,6 +19,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"dagger/echo-server/ref"
 )
 
 const (
@@ -137,7 +139,6 @@ type metadata struct {
 
 var (
 	commitPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	imagePattern  = regexp.MustCompile(`^([a-z0-9.:/_\[\]-]+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?)@sha256:([0-9a-f]{64})$`)
 	digestPattern = regexp.MustCompile(`^sha256:([0-9a-f]{64})$`)
 )
 
@@ -164,12 +165,14 @@ func Predicate(b Build) ([]byte, error) {
 		deps = append(deps, source)
 	}
 	for i, img := range images {
-		m := imagePattern.FindStringSubmatch(img.Ref)
-		if m == nil {
+		parsed, err := ref.ParseImage(img.Ref)
+		sha256, pinned := strings.CutPrefix(parsed.Digest, "sha256:")
+		if err != nil || !pinned {
 			return nil, fmt.Errorf("provenance: %s image %q: want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest", img.Name, img.Ref)
 		}
 		if i < 2 { // the builder and runtime images are what the image is made of
-			deps = append(deps, resourceDescriptor{Name: img.Name, URI: m[1], Digest: map[string]string{"sha256": m[2]}})
+			uri, _, _ := strings.Cut(img.Ref, "@") // as given
+			deps = append(deps, resourceDescriptor{Name: img.Name, URI: uri, Digest: map[string]string{"sha256": sha256}})
 		}
 	}
 	builderID, err := BuilderID(b.WorkflowRef)

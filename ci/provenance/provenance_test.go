@@ -122,6 +122,31 @@ func compact(t *testing.T, s string) string {
 	return b.String()
 }
 
+// TestPredicateImageURIs: an image is named in the resolved dependencies as
+// given, without its digest, with or without a tag.
+func TestPredicateImageURIs(t *testing.T) {
+	hex := strings.Repeat("0f", 32)
+	b := release()
+	b.Builder, b.Runtime = "golang@sha256:"+hex, "registry.example.com:5000/base/alpine:3.23.5@sha256:"+hex
+	out, err := Predicate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		BuildDefinition struct {
+			ResolvedDependencies []resourceDescriptor `json:"resolvedDependencies"`
+		} `json:"buildDefinition"`
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	deps := p.BuildDefinition.ResolvedDependencies
+	if len(deps) != 3 || deps[1].URI != "golang" || deps[2].URI != "registry.example.com:5000/base/alpine:3.23.5" ||
+		deps[1].Digest["sha256"] != hex || deps[2].Digest["sha256"] != hex {
+		t.Errorf("resolved dependencies = %+v", deps)
+	}
+}
+
 func TestBuilderID(t *testing.T) {
 	tests := []struct {
 		ref, want, wantErr string
@@ -229,6 +254,14 @@ func TestPredicateRejects(t *testing.T) {
 			`provenance: syft image "": want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest`},
 		{"cosign by tag", func(b *Build) { b.Cosign = "ghcr.io/sigstore/cosign/cosign:v3.1.3" },
 			`provenance: cosign image "ghcr.io/sigstore/cosign/cosign:v3.1.3": want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest`},
+		{"builder pinned by sha512", func(b *Build) { b.Builder = "golang:1@sha512:" + strings.Repeat("ab", 64) },
+			`provenance: builder image "golang:1@sha512:` + strings.Repeat("ab", 64) + `": want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest`},
+		{"runtime with upper-case hex", func(b *Build) { b.Runtime = "alpine:3@sha256:" + strings.Repeat("AB", 32) },
+			`provenance: runtime image "alpine:3@sha256:` + strings.Repeat("AB", 32) + `": want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest`},
+		{"syft in upper case", func(b *Build) { b.Syft = "Anchore/syft:v1@sha256:" + strings.Repeat("ab", 32) },
+			`provenance: syft image "Anchore/syft:v1@sha256:` + strings.Repeat("ab", 32) + `": want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest`},
+		{"cosign with two digests", func(b *Build) { b.Cosign = cosignImage + "@" + strings.Split(cosignImage, "@")[1] },
+			`provenance: cosign image "` + cosignImage + "@" + strings.Split(cosignImage, "@")[1] + `": want REPOSITORY[:TAG]@sha256:<64 hex>, pinned by digest`},
 		{"malformed workflow ref", func(b *Build) { b.WorkflowRef = "release.yml" },
 			`provenance: builder id: GITHUB_WORKFLOW_REF "release.yml": want OWNER/REPO/.github/workflows/FILE.yml@refs/..., or empty outside GitHub Actions`},
 		{"no start", func(b *Build) { b.StartedOn = time.Time{} },

@@ -1,29 +1,20 @@
 // Package ref parses and builds image references: registry repositories,
-// tags and digests.
+// tags and digests. The grammar is go-containerregistry's (package name),
+// the one crane and cosign read references with.
 package ref
 
 import (
 	"fmt"
-	"net"
-	"regexp"
+	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
-// maxNameLength is the longest repository name, as written, that registry
-// clients accept.
-const maxNameLength = 255
-
-var (
-	// pathComponentRE matches one path component of a repository name.
-	pathComponentRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`)
-	// hostnameRE matches a lowercase DNS name or IPv4 address without a port.
-	hostnameRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$`)
-	// tagRE matches a valid tag.
-	tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	// digestRE matches a sha256 digest.
-	digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-)
+// dockerHub is how Docker Hub is written here, as docker and Kyverno write
+// it; package name calls it index.docker.io (name.DefaultRegistry).
+const dockerHub = "docker.io"
 
 // Repository is a parsed image repository reference without tag or digest.
 type Repository struct {
@@ -32,110 +23,58 @@ type Repository struct {
 }
 
 // ParseRepository parses HOST[:PORT]/PATH, e.g. ghcr.io/acme/echo-server or
-// localhost:5000/echo-server, and the Docker Hub short forms:
-// acme/echo-server is docker.io/acme/echo-server and a single name such as
-// echo-server is docker.io/library/echo-server. index.docker.io is
-// normalised to docker.io.
+// localhost:5000/echo-server, with go-containerregistry's strict
+// validation: the host must be written (a name without one is refused
+// rather than read as Docker Hub's), and a Docker Hub repository in full
+// (docker.io/library/alpine, not docker.io/alpine). index.docker.io is
+// written docker.io. Surrounding white space is ignored.
 //
-// The first component is a host when it contains "." or ":" or is
-// "localhost"; a host alone, without a path, is rejected. Hosts are lowercase
-// DNS names or IPv4 addresses, or IPv6 addresses in brackets such as
-// [::1]:5000, each with an optional port 1-65535; an unbracketed IPv6
-// address is rejected. Path components are lowercase [a-z0-9]+ separated by
-// ".", "_", "__" or one or more "-", so empty components (double or trailing
-// slashes) are rejected. The name as written is at most 255 characters. A
-// tag or digest is rejected: tags are given separately.
+// What the library accepts, this accepts: a host is an RFC 3986 authority
+// (any case, any decimal port), a path is 1 to 255 characters of
+// [a-z0-9_./-]. A tag or a digest is refused with its own reason (tags are
+// given separately), and so is a URL scheme.
 func ParseRepository(s string) (Repository, error) {
 	in := strings.TrimSpace(s)
-	if i := strings.LastIndex(in, "@"); i >= 0 {
-		return Repository{}, repoError(s, fmt.Sprintf("digest %q is not accepted here (tags go in --tags)", in[i:]))
-	}
-	parts := strings.Split(in, "/")
-	last := parts[len(parts)-1]
-	if len(parts) == 1 && isHost(last) {
-		if _, port, ok := strings.Cut(last, ":"); !ok || isPort(port) {
-			return Repository{}, repoError(s, "no repository path after the host")
+	// ParseReference reads tags and digests, and alone refuses a URL scheme.
+	parsed, refErr := name.ParseReference(in, name.WithDefaultTag(""))
+	switch parsed := parsed.(type) {
+	case name.Digest:
+		return Repository{}, repoError(s, fmt.Errorf("digest %q is not accepted here (tags go in --tags)", "@"+parsed.DigestStr()))
+	case name.Tag:
+		if tag := parsed.TagStr(); tag != "" {
+			return Repository{}, repoError(s, fmt.Errorf("tag %q is not accepted here (tags go in --tags)", ":"+tag))
 		}
 	}
-	if name, tag, ok := strings.Cut(last, ":"); ok && tag != "" && pathComponentRE.MatchString(name) {
-		return Repository{}, repoError(s, fmt.Sprintf("tag %q is not accepted here (tags go in --tags)", ":"+tag))
+	r, err := name.NewRepository(in, name.StrictValidation)
+	if err == nil {
+		err = refErr
 	}
-
-	r := Repository{Host: "docker.io", Path: in}
-	if len(parts) > 1 && isHost(parts[0]) {
-		r.Host, r.Path = parts[0], strings.Join(parts[1:], "/")
-		parts = parts[1:]
-		if r.Path == "" {
-			return Repository{}, repoError(s, "no repository path after the host")
-		}
+	if err != nil {
+		return Repository{}, repoError(s, err)
 	}
-	if r.Host == "index.docker.io" {
-		r.Host = "docker.io"
-	}
-	if r.Host == "docker.io" && len(parts) == 1 {
-		r.Path = "library/" + r.Path
-	}
-	if !validHost(r.Host) {
-		return Repository{}, repoError(s, "")
-	}
-	for _, c := range parts {
-		if !pathComponentRE.MatchString(c) {
-			return Repository{}, repoError(s, "")
-		}
-	}
-	if n := len(in); n > maxNameLength {
-		return Repository{}, repoError(s, fmt.Sprintf("name is %d characters, the limit is %d", n, maxNameLength))
-	}
-	return r, nil
+	return fromName(r), nil
 }
 
-// repoError returns the error for an unusable repository s, with an optional
-// reason in front of what is accepted.
-func repoError(s, reason string) error {
-	if reason != "" {
-		reason += "; "
+// fromName is r with Docker Hub written docker.io.
+func fromName(r name.Repository) Repository {
+	host := r.RegistryStr()
+	if host == name.DefaultRegistry {
+		host = dockerHub
 	}
-	return fmt.Errorf("invalid registry %q: %swant HOST[:PORT]/PATH in lowercase without tag or digest, e.g. ghcr.io/acme/echo-server", s, reason)
+	return Repository{Host: host, Path: r.RepositoryStr()}
 }
 
-// isHost reports whether the first component of a name is a registry host
-// rather than the first path component of a Docker Hub repository.
-func isHost(c string) bool {
-	return strings.ContainsAny(c, ".:") || c == "localhost"
+// repoError returns the error for an unusable repository s: why, then what
+// is accepted.
+func repoError(s string, reason error) error {
+	return fmt.Errorf("invalid registry %q: %s; want HOST[:PORT]/PATH in lowercase without tag or digest, e.g. ghcr.io/acme/echo-server", s, oneLine(reason))
 }
 
-// validHost reports whether h is a lowercase hostname, IPv4 address or
-// bracketed IPv6 address, with an optional port.
-func validHost(h string) bool {
-	if bracketed, ok := strings.CutPrefix(h, "["); ok {
-		addr, rest, ok := strings.Cut(bracketed, "]")
-		if !ok {
-			return false
-		}
-		ip := net.ParseIP(addr)
-		if ip == nil || ip.To4() != nil && !strings.Contains(addr, ":") || strings.ToLower(addr) != addr {
-			return false
-		}
-		if rest == "" {
-			return true
-		}
-		port, ok := strings.CutPrefix(rest, ":")
-		return ok && isPort(port)
-	}
-	name, port, hasPort := strings.Cut(h, ":")
-	if hasPort && !isPort(port) {
-		return false
-	}
-	return hostnameRE.MatchString(name)
-}
-
-// isPort reports whether s is a decimal TCP port number 1-65535.
-func isPort(s string) bool {
-	if s == "" || strings.Trim(s, "0123456789") != "" {
-		return false
-	}
-	n, err := strconv.Atoi(s)
-	return err == nil && n >= 1 && n <= 65535
+// oneLine is err's text with control characters escaped: the library
+// repeats the input in its errors, and an error is one line.
+func oneLine(err error) string {
+	q := strconv.Quote(err.Error())
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 // String returns the repository as HOST/PATH, e.g. "ghcr.io/acme/echo-server".
@@ -147,8 +86,7 @@ func (r Repository) String() string {
 // keeping the port: {localhost:5000 echo}.OnHost("registry") is
 // {registry:5000 echo}. A throwaway registry is localhost to the engine but
 // a service alias to the containers bound to it.
-func (r Repository) OnHost(name string) Repository {
-	host := name
+func (r Repository) OnHost(host string) Repository {
 	if port := r.Port(); port != "" {
 		host += ":" + port
 	}
@@ -158,16 +96,11 @@ func (r Repository) OnHost(name string) Repository {
 // Port returns the port of r's host, "" when it names none:
 // "localhost:5000" -> "5000", "[::1]:5000" -> "5000", "ghcr.io" -> "".
 func (r Repository) Port() string {
-	hostPort := r.Host
-	if _, afterIPv6, ok := strings.Cut(hostPort, "]"); ok {
-		hostPort = afterIPv6
-	}
-	_, port, _ := strings.Cut(hostPort, ":")
-	return port
+	return (&url.URL{Host: r.Host}).Port()
 }
 
 // WithTag returns the reference to tag in r, e.g.
-// "ghcr.io/acme/echo-server:1.2.3". The tag is not validated; see ValidateTag.
+// "ghcr.io/acme/echo-server:1.2.3". The tag is not validated; see Tags.
 func (r Repository) WithTag(tag string) string {
 	return r.String() + ":" + tag
 }
@@ -178,11 +111,55 @@ func (r Repository) WithDigest(d string) string {
 	return r.String() + "@" + d
 }
 
-// ValidateTag checks that tag is a valid image tag:
-// [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
-func ValidateTag(tag string) error {
-	if !tagRE.MatchString(tag) {
-		return fmt.Errorf("invalid tag %q: want up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'", tag)
+// Image is a parsed image reference.
+type Image struct {
+	Repository
+	Tag    string // "" when the reference has none
+	Digest string // e.g. "sha256:<64 hex>", "" when the reference has none
+}
+
+// ParseImage parses an image reference, NAME[:TAG][@DIGEST], as docker pull
+// and crane read it (name.NewTag, name.NewDigest): a name without a host is
+// on Docker Hub ("alpine" is docker.io/library/alpine), and a reference with
+// neither tag nor digest has the tag "latest". Unlike name.Digest, the
+// result keeps the tag of a reference pinned by digest.
+func ParseImage(s string) (Image, error) {
+	named, _, pinned := strings.Cut(s, "@")
+	var img Image
+	opts := []name.Option{}
+	if pinned {
+		d, err := name.NewDigest(s)
+		if err != nil {
+			return Image{}, err
+		}
+		img.Digest = d.DigestStr()
+		opts = append(opts, name.WithDefaultTag(""))
+	}
+	t, err := name.NewTag(named, opts...)
+	if err != nil {
+		return Image{}, err
+	}
+	img.Repository, img.Tag = fromName(t.Context()), t.TagStr()
+	return img, nil
+}
+
+// Name returns the image's repository and tag without its digest, e.g.
+// "docker.io/library/alpine:3.23.5", or the repository alone without a tag.
+func (img Image) Name() string {
+	if img.Tag == "" {
+		return img.Repository.String()
+	}
+	return img.WithTag(img.Tag)
+}
+
+// tagRule is what an image tag may be, as go-containerregistry checks it.
+const tagRule = "want 1 to 128 characters of letters, digits, '_', '.' and '-'"
+
+// validateTag checks tag with go-containerregistry: the tag of a reference
+// to it must read back as tag.
+func validateTag(tag string) error {
+	if t, err := name.NewTag("x:" + tag); err != nil || t.TagStr() != tag {
+		return fmt.Errorf("invalid tag %q: %s", tag, tagRule)
 	}
 	return nil
 }
@@ -217,7 +194,7 @@ func Tags(explicit []string, version, commit string, latest bool) ([]string, err
 	var tags []string
 	seen := make(map[string]bool)
 	for _, t := range candidates {
-		if err := ValidateTag(t); err != nil {
+		if err := validateTag(t); err != nil {
 			if !explicitGiven {
 				return nil, fmt.Errorf("tag from git metadata: %w; pass --tags", err)
 			}
@@ -232,20 +209,4 @@ func Tags(explicit []string, version, commit string, latest bool) ([]string, err
 		return nil, fmt.Errorf("no image tags: no --tags given and no git version or commit known; pass --tags")
 	}
 	return tags, nil
-}
-
-// Digest extracts the "sha256:<64 hex>" digest from a published reference
-// such as "ghcr.io/acme/echo-server:1.2.3@sha256:…", as returned by
-// publishing a container.
-func Digest(published string) (string, error) {
-	s := strings.TrimSpace(published)
-	i := strings.LastIndex(s, "@")
-	if i < 0 {
-		return "", fmt.Errorf("no digest in published reference %q: want NAME[:TAG]@sha256:<64 lowercase hex digits>", published)
-	}
-	d := s[i+1:]
-	if !digestRE.MatchString(d) {
-		return "", fmt.Errorf("malformed digest %q in published reference %q: want sha256:<64 lowercase hex digits>", d, published)
-	}
-	return d, nil
 }

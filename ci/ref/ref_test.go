@@ -1,23 +1,24 @@
 package ref
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// tagRule is what the error for an invalid tag says is accepted.
-const tagRule = `want up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`
-
 const accepted = "want HOST[:PORT]/PATH in lowercase without tag or digest, e.g. ghcr.io/acme/echo-server"
 
 func TestParseRepository(t *testing.T) {
-	long := strings.Repeat("a", 246) // "ghcr.io/" + 246 + "/x" = 256
+	path255 := strings.Repeat("a", 255)
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	const noHost = "strict validation requires the registry to be explicitly defined"
+	const pathChars = "repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: "
 	tests := []struct {
 		in      string
 		want    Repository
-		wantErr string // substring of the error; empty means success
+		wantErr string // the whole error; empty means success
 	}{
 		{in: "ghcr.io/acme/echo-server", want: Repository{"ghcr.io", "acme/echo-server"}},
 		{in: "ghcr.io/acme/team/echo-server", want: Repository{"ghcr.io", "acme/team/echo-server"}},
@@ -27,62 +28,72 @@ func TestParseRepository(t *testing.T) {
 		{in: "10.0.0.1:5000/echo", want: Repository{"10.0.0.1:5000", "echo"}},
 		{in: "[::1]:5000/echo", want: Repository{"[::1]:5000", "echo"}},
 		{in: "[fd00::1]/echo", want: Repository{"[fd00::1]", "echo"}},
-		{in: "acme/echo-server", want: Repository{"docker.io", "acme/echo-server"}},
-		{in: "echo-server", want: Repository{"docker.io", "library/echo-server"}},
-		{in: "docker.io/echo-server", want: Repository{"docker.io", "library/echo-server"}},
 		{in: "docker.io/acme/echo-server", want: Repository{"docker.io", "acme/echo-server"}},
+		{in: "docker.io/library/echo-server", want: Repository{"docker.io", "library/echo-server"}},
 		{in: "index.docker.io/acme/echo-server", want: Repository{"docker.io", "acme/echo-server"}},
 		{in: "  ghcr.io/acme/echo-server\n", want: Repository{"ghcr.io", "acme/echo-server"}},
 		{in: "ghcr.io/a.b_c__d---e/f", want: Repository{"ghcr.io", "a.b_c__d---e/f"}},
-		{in: "ghcr.io/" + long[:245] + "/x", want: Repository{"ghcr.io", long[:245] + "/x"}},
+		{in: "ghcr.io/" + path255, want: Repository{"ghcr.io", path255}},
 
-		{in: "ghcr.io:1/echo", want: Repository{"ghcr.io:1", "echo"}},
-		{in: "ghcr.io:65535/echo", want: Repository{"ghcr.io:65535", "echo"}},
-		{in: "[::1]:1/echo", want: Repository{"[::1]:1", "echo"}},
+		// What go-containerregistry accepts and the former grammar did not.
+		{in: "Ghcr.io/acme", want: Repository{"Ghcr.io", "acme"}},
+		{in: "ghcr.io:0/echo", want: Repository{"ghcr.io:0", "echo"}},
+		{in: "ghcr.io:65536/echo", want: Repository{"ghcr.io:65536", "echo"}},
+		{in: "ghcr.io:/echo", want: Repository{"ghcr.io:", "echo"}},
+		{in: "-ghcr.io/echo", want: Repository{"-ghcr.io", "echo"}},
+		{in: "ghcr..io/echo", want: Repository{"ghcr..io", "echo"}},
+		{in: "my_registry:5000/echo", want: Repository{"my_registry:5000", "echo"}},
+		{in: "::1/echo", want: Repository{"::1", "echo"}},
+		{in: "[FD00::1]/echo", want: Repository{"[FD00::1]", "echo"}},
+		{in: "[::1]:0/echo", want: Repository{"[::1]:0", "echo"}},
+		{in: "ghcr.io//echo-server", want: Repository{"ghcr.io", "/echo-server"}},
+		{in: "ghcr.io/acme/", want: Repository{"ghcr.io", "acme/"}},
+		{in: "ghcr.io/-acme/echo", want: Repository{"ghcr.io", "-acme/echo"}},
+		{in: "ghcr.io/acme-/echo", want: Repository{"ghcr.io", "acme-/echo"}},
+		{in: "ghcr.io/a___b/echo", want: Repository{"ghcr.io", "a___b/echo"}},
+		{in: "ghcr.io/a..b/echo", want: Repository{"ghcr.io", "a..b/echo"}},
 
-		{in: "Ghcr.io/Acme", wantErr: `invalid registry "Ghcr.io/Acme": ` + accepted},
-		{in: "ghcr.io/Acme/echo-server", wantErr: `invalid registry "ghcr.io/Acme/echo-server": ` + accepted},
-		{in: "ACME/echo", wantErr: `invalid registry "ACME/echo": ` + accepted},
-		{in: "ghcr.io//echo-server", wantErr: invalid("ghcr.io//echo-server", "")},
-		{in: "ghcr.io/acme/", wantErr: invalid("ghcr.io/acme/", "")},
-		{in: "/acme/echo", wantErr: invalid("/acme/echo", "")},
-		{in: "", wantErr: `invalid registry "": ` + accepted},
-		{in: "ghcr.io", wantErr: `invalid registry "ghcr.io": no repository path after the host; ` + accepted},
-		{in: "localhost", wantErr: invalid("localhost", "no repository path after the host")},
-		{in: "localhost:5000", wantErr: invalid("localhost:5000", "no repository path after the host")},
-		{in: "localhost:5000/", wantErr: invalid("localhost:5000/", "no repository path after the host")},
-		{in: "ghcr.io/", wantErr: invalid("ghcr.io/", "no repository path after the host")},
-		{in: "ghcr.io:", wantErr: invalid("ghcr.io:", "")},
+		// The host must be written, and a Docker Hub path in full.
+		{in: "ghcr.io", wantErr: invalid("ghcr.io", noHost)},
+		{in: "localhost", wantErr: invalid("localhost", noHost)},
+		{in: "echo-server", wantErr: invalid("echo-server", noHost)},
+		{in: "acme/echo-server", wantErr: invalid("acme/echo-server", noHost)},
+		{in: "/acme/echo", wantErr: invalid("/acme/echo", noHost)},
+		{in: "docker.io/echo-server", wantErr: invalid("docker.io/echo-server", "strict validation requires the full repository path (missing 'library')")},
+		{in: "", wantErr: `invalid registry "": a repository name must be specified; ` + accepted},
+		{in: "ghcr.io/", wantErr: invalid("ghcr.io/", "repository must be between 1 and 255 characters in length: ")},
+		{in: "localhost:5000/", wantErr: invalid("localhost:5000/", "repository must be between 1 and 255 characters in length: ")},
+		{in: "ghcr.io/" + path255 + "a", wantErr: invalid("ghcr.io/"+path255+"a", "repository must be between 1 and 255 characters in length: "+path255+"a")},
+
+		// Tags and digests, each with its own reason.
 		{in: "ghcr.io/acme/echo-server:1.2.3", wantErr: `invalid registry "ghcr.io/acme/echo-server:1.2.3": tag ":1.2.3" is not accepted here (tags go in --tags); ` + accepted},
 		{in: "echo-server:latest", wantErr: invalid("echo-server:latest", `tag ":latest" is not accepted here (tags go in --tags)`)},
 		{in: "localhost:5000/echo:v1", wantErr: invalid("localhost:5000/echo:v1", `tag ":v1" is not accepted here (tags go in --tags)`)},
+		{in: "localhost:5000", wantErr: invalid("localhost:5000", `tag ":5000" is not accepted here (tags go in --tags)`)},
 		{in: "localhost:abc", wantErr: invalid("localhost:abc", `tag ":abc" is not accepted here (tags go in --tags)`)},
-		{in: "ghcr.io/acme/echo-server@sha256:abc", wantErr: `invalid registry "ghcr.io/acme/echo-server@sha256:abc": digest "@sha256:abc" is not accepted here (tags go in --tags); ` + accepted},
-		{in: "@sha256:abc", wantErr: invalid("@sha256:abc", `digest "@sha256:abc" is not accepted here (tags go in --tags)`)},
-		{in: "ghcr.io/acme/echo-server:", wantErr: invalid("ghcr.io/acme/echo-server:", "")},
-		{in: "ghcr.io/acme:x/echo", wantErr: invalid("ghcr.io/acme:x/echo", "")},
-		{in: "ghcr.io:0/echo", wantErr: invalid("ghcr.io:0/echo", "")},
-		{in: "ghcr.io:65536/echo", wantErr: invalid("ghcr.io:65536/echo", "")},
-		{in: "ghcr.io:abc/echo", wantErr: invalid("ghcr.io:abc/echo", "")},
-		{in: "ghcr.io:/echo", wantErr: invalid("ghcr.io:/echo", "")},
-		{in: "-ghcr.io/echo", wantErr: invalid("-ghcr.io/echo", "")},
-		{in: "ghcr..io/echo", wantErr: invalid("ghcr..io/echo", "")},
-		{in: "my_registry:5000/echo", wantErr: invalid("my_registry:5000/echo", "")},
-		{in: "https://ghcr.io/acme/echo", wantErr: invalid("https://ghcr.io/acme/echo", "")},
-		{in: "ghcr.io/-acme/echo", wantErr: invalid("ghcr.io/-acme/echo", "")},
-		{in: "ghcr.io/acme-/echo", wantErr: invalid("ghcr.io/acme-/echo", "")},
-		{in: "ghcr.io/a___b/echo", wantErr: invalid("ghcr.io/a___b/echo", "")},
-		{in: "ghcr.io/a..b/echo", wantErr: invalid("ghcr.io/a..b/echo", "")},
-		{in: "ghcr.io/acme/echo server", wantErr: invalid("ghcr.io/acme/echo server", "")},
-		{in: "::1/echo", wantErr: invalid("::1/echo", "")},
-		{in: "[::1/echo", wantErr: invalid("[::1/echo", "")},
-		{in: "[::g]:5000/echo", wantErr: invalid("[::g]:5000/echo", "")},
-		{in: "[FD00::1]/echo", wantErr: invalid("[FD00::1]/echo", "")},
-		{in: "[1.2.3.4]/echo", wantErr: invalid("[1.2.3.4]/echo", "")},
-		{in: "[::1]:x/echo", wantErr: invalid("[::1]:x/echo", "")},
-		{in: "[::1]:0/echo", wantErr: invalid("[::1]:0/echo", "")},
-		{in: "[::1]x/echo", wantErr: invalid("[::1]x/echo", "")},
-		{in: "ghcr.io/" + long + "/x", wantErr: invalid("ghcr.io/"+long+"/x", "name is 256 characters, the limit is 255")},
+		{in: "ghcr.io/acme/echo-server@" + digest, wantErr: invalid("ghcr.io/acme/echo-server@"+digest, `digest "@`+digest+`" is not accepted here (tags go in --tags)`)},
+		{in: "ghcr.io/acme/echo-server:1@" + digest, wantErr: invalid("ghcr.io/acme/echo-server:1@"+digest, `digest "@`+digest+`" is not accepted here (tags go in --tags)`)},
+		{in: "ghcr.io/acme/echo-server@sha256:abc", wantErr: invalid("ghcr.io/acme/echo-server@sha256:abc", pathChars+"acme/echo-server@sha256:abc")},
+		{in: "ghcr.io/acme/echo-server:", wantErr: invalid("ghcr.io/acme/echo-server:", pathChars+"acme/echo-server:")},
+
+		// Hosts that are no RFC 3986 authority.
+		{in: "ghcr.io:abc/echo", wantErr: invalid("ghcr.io:abc/echo", "registries must be valid RFC 3986 URI authorities: ghcr.io:abc")},
+		{in: "ghcr.io/acme:x/echo", wantErr: invalid("ghcr.io/acme:x/echo", pathChars+"acme:x/echo")},
+		{in: "[::1/echo", wantErr: invalid("[::1/echo", "registries must be valid RFC 3986 URI authorities: [::1")},
+		{in: "[::g]:5000/echo", wantErr: invalid("[::g]:5000/echo", "registries must be valid RFC 3986 URI authorities: [::g]:5000")},
+		{in: "[1.2.3.4]/echo", wantErr: invalid("[1.2.3.4]/echo", "registries must be valid RFC 3986 URI authorities: [1.2.3.4]")},
+		{in: "[::1]:x/echo", wantErr: invalid("[::1]:x/echo", "registries must be valid RFC 3986 URI authorities: [::1]:x")},
+		{in: "[::1]x/echo", wantErr: invalid("[::1]x/echo", "registries must be valid RFC 3986 URI authorities: [::1]x")},
+		{in: "a:b:c/d", wantErr: invalid("a:b:c/d", "registries must be valid RFC 3986 URI authorities: a:b:c")},
+		{in: "https://ghcr.io/acme/echo", wantErr: invalid("https://ghcr.io/acme/echo", "image reference must not contain a URL scheme (http:// or https://): https://ghcr.io/acme/echo; to connect to a registry over plain HTTP, use name.Insecure")},
+		{in: "http://localhost:5000/echo", wantErr: invalid("http://localhost:5000/echo", pathChars+"/localhost:5000/echo")},
+
+		// Paths in another case or with other characters; an error is one line.
+		{in: "Ghcr.io/Acme", wantErr: `invalid registry "Ghcr.io/Acme": ` + pathChars + "Acme; " + accepted},
+		{in: "ghcr.io/Acme/echo-server", wantErr: invalid("ghcr.io/Acme/echo-server", pathChars+"Acme/echo-server")},
+		{in: "ghcr.io/acme/echo server", wantErr: invalid("ghcr.io/acme/echo server", pathChars+"acme/echo server")},
+		{in: "ghcr.io/é", wantErr: invalid("ghcr.io/é", pathChars+"é")},
+		{in: "ghcr.io/a\nb", wantErr: invalid("ghcr.io/a\nb", pathChars+`a\nb`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -94,6 +105,31 @@ func TestParseRepository(t *testing.T) {
 				t.Errorf("ParseRepository(%q) = %+v, want %+v", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseRepositoryPathCharacters pins each bound of the path's character
+// class, [a-z0-9_./-], and the characters next to them.
+func TestParseRepositoryPathCharacters(t *testing.T) {
+	for _, c := range []string{"a", "z", "0", "9", "_", ".", "-", "/"} {
+		in := "ghcr.io/x" + c + "y"
+		if got, err := ParseRepository(in); err != nil || got != (Repository{"ghcr.io", "x" + c + "y"}) {
+			t.Errorf("ParseRepository(%q) = %+v, %v; want it accepted", in, got, err)
+		}
+	}
+	for _, c := range []string{"`", "{", "A", "Z", "^", ",", "+", "!", "~", "\x7f", " "} {
+		in := "ghcr.io/x" + c + "y"
+		want := invalid(in, "repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: "+oneLine(errors.New("x"+c+"y")))
+		if _, err := ParseRepository(in); err == nil || err.Error() != want {
+			t.Errorf("ParseRepository(%q) error = %v\nwant %s", in, err, want)
+		}
+	}
+	// ':' starts a tag and '@' a digest.
+	if _, err := ParseRepository("ghcr.io/x:y"); err == nil || err.Error() != invalid("ghcr.io/x:y", `tag ":y" is not accepted here (tags go in --tags)`) {
+		t.Errorf("ParseRepository(ghcr.io/x:y) error = %v", err)
+	}
+	if _, err := ParseRepository("ghcr.io/x@y"); err == nil || err.Error() != invalid("ghcr.io/x@y", "repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: x@y") {
+		t.Errorf("ParseRepository(ghcr.io/x@y) error = %v", err)
 	}
 }
 
@@ -156,23 +192,29 @@ func TestRepositoryReferences(t *testing.T) {
 
 func TestValidateTag(t *testing.T) {
 	valid := []string{"latest", "1.2.3", "v1.2.3-rc.1", "_x", "A_b.C-d", strings.Repeat("a", 128),
-		"0123456789abcdef0123456789abcdef01234567"}
+		"0123456789abcdef0123456789abcdef01234567",
+		// each bound of the class [A-Za-z0-9_.-]
+		"A", "Z", "a", "z", "0", "9", "_", ".", "-",
+		// go-containerregistry lets a tag start with '.' or '-'
+		".x", "-x"}
 	for _, tag := range valid {
-		if err := ValidateTag(tag); err != nil {
-			t.Errorf("ValidateTag(%q) = %v, want nil", tag, err)
+		if err := validateTag(tag); err != nil {
+			t.Errorf("validateTag(%q) = %v, want nil", tag, err)
 		}
 	}
-	invalid := []string{"", "x+y", ".x", "-x", "a/b", "a:b", "a b", "é", strings.Repeat("a", 129)}
+	invalid := []string{"", "x+y", "a/b", "a:b", "a b", "é", strings.Repeat("a", 129),
+		// the characters next to the class's bounds
+		"@", "[", "`", "{", "/", ":", "^", ",",
+		// what reads back as another reference
+		"5000/y", "a@b", "a:"}
 	for _, tag := range invalid {
 		want := "invalid tag " + strconv.Quote(tag) + ": " + tagRule
-		if err := ValidateTag(tag); err == nil || err.Error() != want {
-			t.Errorf("ValidateTag(%q) = %v, want %q", tag, err, want)
+		if err := validateTag(tag); err == nil || err.Error() != want {
+			t.Errorf("validateTag(%q) = %v, want %q", tag, err, want)
 		}
 	}
-	err := ValidateTag("x+y")
-	want := `invalid tag "x+y": ` + tagRule
-	if err == nil || err.Error() != want {
-		t.Errorf("ValidateTag(\"x+y\") = %v, want %q", err, want)
+	if tagRule != "want 1 to 128 characters of letters, digits, '_', '.' and '-'" {
+		t.Errorf("tagRule = %q", tagRule)
 	}
 }
 
@@ -201,7 +243,8 @@ func TestTags(t *testing.T) {
 		{name: "only latest", version: "unknown", commit: "unknown", latest: true, want: []string{"latest"}},
 		{name: "nothing", version: "unknown", commit: "", wantErr: "no image tags: no --tags given and no git version or commit known; pass --tags"},
 		{name: "bad explicit", explicit: []string{"ok", "x+y"}, wantErr: `invalid tag "x+y": ` + tagRule},
-		{name: "bad explicit with latest", explicit: []string{".x"}, latest: true, wantErr: `invalid tag ".x": ` + tagRule},
+		{name: "bad explicit with latest", explicit: []string{"a/b"}, latest: true, wantErr: `invalid tag "a/b": ` + tagRule},
+		{name: "explicit dot first", explicit: []string{".x", "-y"}, want: []string{".x", "-y"}},
 		{name: "bad version", version: "v1+dirty", commit: sha, wantErr: `tag from git metadata: invalid tag "v1+dirty": ` + tagRule + `; pass --tags`},
 		{name: "bad commit", version: "unknown", commit: "abc/def", wantErr: `tag from git metadata: invalid tag "abc/def": ` + tagRule + `; pass --tags`},
 	}
@@ -213,39 +256,6 @@ func TestTags(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Tags() = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestDigest(t *testing.T) {
-	d := "sha256:" + strings.Repeat("0f", 32)
-	tests := []struct {
-		in      string
-		want    string
-		wantErr string
-	}{
-		{in: "ghcr.io/acme/echo-server:1.2.3@" + d, want: d},
-		{in: "ghcr.io/acme/echo-server@" + d, want: d},
-		{in: "localhost:5000/echo@" + d + "\n", want: d},
-		{in: "ghcr.io/acme/echo-server:1.2.3", wantErr: `no digest in published reference "ghcr.io/acme/echo-server:1.2.3": want NAME[:TAG]@sha256:<64 lowercase hex digits>`},
-		{in: "@" + d, want: d},
-		{in: "", wantErr: `no digest in published reference "": want NAME[:TAG]@sha256:<64 lowercase hex digits>`},
-		{in: "x@sha256:abc", wantErr: `malformed digest "sha256:abc" in published reference "x@sha256:abc": want sha256:<64 lowercase hex digits>`},
-		{in: "x@" + strings.ToUpper(d), wantErr: `malformed digest "` + strings.ToUpper(d) + `" in published reference "x@` + strings.ToUpper(d) + `": want sha256:<64 lowercase hex digits>`},
-		{in: "x@sha512:" + strings.Repeat("0f", 64), wantErr: `malformed digest "sha512:` + strings.Repeat("0f", 64) + `" in published reference "x@sha512:` + strings.Repeat("0f", 64) + `": want sha256:<64 lowercase hex digits>`},
-		{in: "x@" + d + "0", wantErr: `malformed digest "` + d + `0" in published reference "x@` + d + `0": want sha256:<64 lowercase hex digits>`},
-		{in: "x@", wantErr: `malformed digest "" in published reference "x@": want sha256:<64 lowercase hex digits>`},
-		{in: " x@" + d + "@" + d + " ", want: d},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := Digest(tt.in)
-			if checkError(t, err, tt.wantErr) {
-				return
-			}
-			if got != tt.want {
-				t.Errorf("Digest(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -280,10 +290,96 @@ func TestPort(t *testing.T) {
 		{"[::1]", ""},
 		{"10.0.0.1:443", "443"},
 		{"ghcr.io", ""},
+		{"ghcr.io:", ""},
+		{"ghcr.io:65536", "65536"},
 	}
 	for _, tt := range tests {
 		if got := (Repository{Host: tt.host, Path: "echo"}).Port(); got != tt.want {
 			t.Errorf("Repository{Host: %q}.Port() = %q, want %q", tt.host, got, tt.want)
 		}
 	}
+}
+
+func TestParseImage(t *testing.T) {
+	const d = "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1"
+	d512 := "sha512:" + strings.Repeat("ab", 64)
+	tests := []struct {
+		ref      string
+		want     Image
+		wantName string
+	}{
+		{"alpine:3.23.5@" + d, Image{Repository{"docker.io", "library/alpine"}, "3.23.5", d}, "docker.io/library/alpine:3.23.5"},
+		{"alpine@" + d, Image{Repository{"docker.io", "library/alpine"}, "", d}, "docker.io/library/alpine"},
+		{"alpine", Image{Repository{"docker.io", "library/alpine"}, "latest", ""}, "docker.io/library/alpine:latest"},
+		{"alpine:3.23.5", Image{Repository{"docker.io", "library/alpine"}, "3.23.5", ""}, "docker.io/library/alpine:3.23.5"},
+		{"acme/echo:1.0", Image{Repository{"docker.io", "acme/echo"}, "1.0", ""}, "docker.io/acme/echo:1.0"},
+		{"docker.io/alpine:3", Image{Repository{"docker.io", "library/alpine"}, "3", ""}, "docker.io/library/alpine:3"},
+		{"index.docker.io/library/alpine:3", Image{Repository{"docker.io", "library/alpine"}, "3", ""}, "docker.io/library/alpine:3"},
+		{"ghcr.io/x/y:1@" + d, Image{Repository{"ghcr.io", "x/y"}, "1", d}, "ghcr.io/x/y:1"},
+		{"localhost/echo:dev", Image{Repository{"localhost", "echo"}, "dev", ""}, "localhost/echo:dev"},
+		{"localhost:5000/echo:dev", Image{Repository{"localhost:5000", "echo"}, "dev", ""}, "localhost:5000/echo:dev"},
+		{"localhost:5000/echo", Image{Repository{"localhost:5000", "echo"}, "latest", ""}, "localhost:5000/echo:latest"},
+		{"registry.example.com:5000/team/sub/echo@" + d, Image{Repository{"registry.example.com:5000", "team/sub/echo"}, "", d}, "registry.example.com:5000/team/sub/echo"},
+		{"[::1]:5000/echo:dev", Image{Repository{"[::1]:5000", "echo"}, "dev", ""}, "[::1]:5000/echo:dev"},
+		{"cgr.dev/chainguard/static:latest-glibc", Image{Repository{"cgr.dev", "chainguard/static"}, "latest-glibc", ""}, "cgr.dev/chainguard/static:latest-glibc"},
+		{"my_registry/a__b.c-d:x", Image{Repository{"docker.io", "my_registry/a__b.c-d"}, "x", ""}, "docker.io/my_registry/a__b.c-d:x"},
+		{"alpine@" + d512, Image{Repository{"docker.io", "library/alpine"}, "", d512}, "docker.io/library/alpine"},
+		{"alpine:-x", Image{Repository{"docker.io", "library/alpine"}, "-x", ""}, "docker.io/library/alpine:-x"},
+		{"acme//echo", Image{Repository{"docker.io", "acme//echo"}, "latest", ""}, "docker.io/acme//echo:latest"},
+		{"registry.example.com/" + strings.Repeat("a", 255), Image{Repository{"registry.example.com", strings.Repeat("a", 255)}, "latest", ""}, "registry.example.com/" + strings.Repeat("a", 255) + ":latest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ref, func(t *testing.T) {
+			got, err := ParseImage(tt.ref)
+			if err != nil {
+				t.Fatalf("ParseImage(%q): %v", tt.ref, err)
+			}
+			if got != tt.want || got.Name() != tt.wantName {
+				t.Errorf("ParseImage(%q) = %+v, Name() %q; want %+v, %q", tt.ref, got, got.Name(), tt.want, tt.wantName)
+			}
+		})
+	}
+}
+
+func TestParseImageErrors(t *testing.T) {
+	const pathChars = "repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: "
+	tests := []struct{ ref, want string }{
+		{"alpine@sha256:" + strings.Repeat("A", 64), "invalid checksum digest format: sha256:" + strings.Repeat("A", 64)},
+		{"alpine@sha256:abc", "invalid checksum digest length: sha256:abc"},
+		{"alpine@md5:d41d8cd98f00b204e9800998ecf8427e", "unsupported digest algorithm: md5:d41d8cd98f00b204e9800998ecf8427e"},
+		{"alpine@", "invalid checksum digest format: "},
+		{"alpine@" + strings.Repeat("a", 64) + "@x", "a digest must contain exactly one '@' separator (e.g. registry/repository@digest) saw: alpine@" + strings.Repeat("a", 64) + "@x"},
+		{"alpine:", "alpine: must specify a tag name after the colon"},
+		{"alpine:a+b", "tag can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-.ABCDEFGHIJKLMNOPQRSTUVWXYZ`: a+b"},
+		{"alpine:" + strings.Repeat("t", 129), "tag must be between 1 and 128 characters in length: " + strings.Repeat("t", 129)},
+		{"Alpine", pathChars + "Alpine"},
+		{"alpine 3", pathChars + "alpine 3"},
+		{"registry.example.com:port/echo", "registries must be valid RFC 3986 URI authorities: registry.example.com:port"},
+		{"registry.example.com/" + strings.Repeat("a", 256), "repository must be between 1 and 255 characters in length: " + strings.Repeat("a", 256)},
+		{"", "a repository name must be specified"},
+	}
+	for _, tt := range tests {
+		got, err := ParseImage(tt.ref)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ParseImage(%q) = %+v, %v; want error %q", tt.ref, got, err, tt.want)
+		}
+	}
+}
+
+func FuzzParseRepository(f *testing.F) {
+	for _, s := range []string{"ghcr.io/acme/echo-server", "localhost:5000/a", "[::1]:1/x", "a\nb", "docker.io/x", "x:1@sha256:", "https://a/b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRepository(s)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\n\r") {
+				t.Errorf("ParseRepository(%q) error is not one line: %q", s, err)
+			}
+			return
+		}
+		if again, err := ParseRepository(r.String()); err != nil || again != r {
+			t.Errorf("ParseRepository(%q) = %+v, which reads back as %+v, %v", s, r, again, err)
+		}
+	})
 }

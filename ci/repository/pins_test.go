@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"dagger/echo-server/pins"
+	"dagger/echo-server/ref"
 	"dagger/echo-server/workflow"
 )
 
@@ -62,8 +64,60 @@ func (r repo) with(t *testing.T, file, old, new string) repo {
 	return c
 }
 
-func (r repo) images() ([]pins.Arg, error) {
-	return pins.ImageArgs("ci/main.go", []byte(r["ci/main.go"]))
+// defaultRE matches a `// +default="…"` pragma line of a Go file: its
+// value and, when one is declared on the next line, the parameter's name.
+// (Dagger's codegen attaches the comment lines right above a parameter to
+// it; the module writes the pragma last.)
+var defaultRE = regexp.MustCompile(`(?m)^[ \t]*// \+default="([^"\n]*)"$(?:\n\t(\w+) )?`)
+
+// pragma is a +default="…" pragma.
+type pragma struct {
+	Line   int    // from 1
+	Offset int    // of the line, in bytes
+	Value  string // e.g. "alpine:3.23.5@sha256:…"
+	Param  string // the parameter declared on the next line, "" if none
+}
+
+// pragmas returns the +default="…" pragmas of a Go source file.
+func pragmas(src string) []pragma {
+	var ps []pragma
+	for _, m := range defaultRE.FindAllStringSubmatchIndex(src, -1) {
+		p := pragma{Line: 1 + strings.Count(src[:m[0]], "\n"), Offset: m[0], Value: src[m[2]:m[3]]}
+		if m[4] >= 0 {
+			p.Param = src[m[4]:m[5]]
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// imageParamRE matches an image parameter of func New.
+var imageParamRE = regexp.MustCompile(`(?m)^\t(\w+Image) string,$`)
+
+// images returns the +default pragmas of the image parameters of func New
+// in ci/main.go, in order; every image parameter must have one.
+func (r repo) images() ([]pragma, error) {
+	src := r["ci/main.go"]
+	start := strings.Index(src, "\nfunc New(")
+	if start < 0 {
+		return nil, errors.New("ci/main.go: no func New")
+	}
+	end := start + strings.Index(src[start:], "\n) ")
+	var args []pragma
+	var names, want []string
+	for _, p := range pragmas(src) {
+		if p.Offset > start && p.Offset < end && strings.HasSuffix(p.Param, "Image") {
+			args = append(args, p)
+			names = append(names, p.Param)
+		}
+	}
+	for _, m := range imageParamRE.FindAllStringSubmatch(src[start:end], -1) {
+		want = append(want, m[1])
+	}
+	if len(want) == 0 || !slices.Equal(names, want) {
+		return nil, fmt.Errorf("ci/main.go: func New has the image parameters %q, with a +default=\"…\" line right above %q", want, names)
+	}
+	return args, nil
 }
 
 func (r repo) renovate() (*pins.Renovate, error) {
@@ -105,7 +159,7 @@ func check(r repo, f func(repo) ([]string, error)) []string {
 }
 
 // unpinned holds every image argument of New to a default pinned by tag and
-// digest: pins.Renovate can only refresh those.
+// digest: Renovate can only refresh those.
 func unpinned(r repo) ([]string, error) {
 	args, err := r.images()
 	if err != nil {
@@ -113,8 +167,13 @@ func unpinned(r repo) ([]string, error) {
 	}
 	var problems []string
 	for _, a := range args {
-		if _, err := pins.SplitImage(a.Default); err != nil {
-			problems = append(problems, fmt.Sprintf("ci/main.go: image argument %s: %v", a.Name, err))
+		reason := "want NAME:TAG@DIGEST, pinned by tag and digest"
+		img, err := ref.ParseImage(a.Value)
+		if err != nil {
+			reason = err.Error() + "; " + reason
+		}
+		if err != nil || img.Tag == "" || img.Digest == "" {
+			problems = append(problems, fmt.Sprintf("ci/main.go:%d: image argument %s: %q: %s", a.Line, a.Param, a.Value, reason))
 		}
 	}
 	return problems, nil
@@ -149,16 +208,16 @@ func mirrorExample(r repo) ([]string, error) {
 	var problems, missing []string
 	keys := map[string]bool{}
 	for _, a := range args {
-		key := envPrefix + a.Name
+		key := envPrefix + a.Param
 		keys[key] = true
 		value, ok := example[key]
 		switch {
 		case !ok:
 			missing = append(missing, key)
-		case value != mirror+a.Default:
-			problems = append(problems, fmt.Sprintf("README.md, %q: stale .env example %s=%s, want %s", mirrorSection, key, value, mirror+a.Default))
+		case value != mirror+a.Value:
+			problems = append(problems, fmt.Sprintf("README.md, %q: stale .env example %s=%s, want %s", mirrorSection, key, value, mirror+a.Value))
 		}
-		if row := "| `" + kebab(a.Name) + "` |"; !strings.Contains(section, row) {
+		if row := "| `" + kebab(a.Param) + "` |"; !strings.Contains(section, row) {
 			problems = append(problems, fmt.Sprintf("README.md, %q: the table has no row %s", mirrorSection, row))
 		}
 	}
@@ -189,9 +248,10 @@ func kebab(name string) string {
 }
 
 // imageDefaults applies the regex managers of renovate.json to ci/*.go, as
-// pins.Renovate would: every +default pinned by digest must be matched, once,
-// with its name, tag and digest, and every image argument of New must be
-// among them, so that a new image argument cannot escape updates.
+// Renovate would: every +default pinned by digest must be matched, once, on
+// its line, as a docker image whose name, tag and digest make up its value,
+// and every image argument of New must be among them, so that a new image
+// argument cannot escape updates.
 func imageDefaults(r repo) ([]string, error) {
 	var problems, pinned []string
 	for _, file := range slices.Sorted(func(yield func(string) bool) {
@@ -201,9 +261,11 @@ func imageDefaults(r repo) ([]string, error) {
 			}
 		}
 	}) {
-		defaults, err := pins.PinnedDefaults(file, []byte(r[file]))
-		if err != nil {
-			return nil, err
+		var defaults []pragma
+		for _, p := range pragmas(r[file]) {
+			if strings.Contains(p.Value, "@sha256:") {
+				defaults = append(defaults, p)
+			}
 		}
 		if len(defaults) == 0 {
 			continue
@@ -214,14 +276,8 @@ func imageDefaults(r repo) ([]string, error) {
 		}
 		for _, p := range defaults {
 			pinned = append(pinned, p.Value)
-			img, err := pins.SplitImage(p.Value)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s:%d: %v", file, p.Line, err))
-				continue
-			}
-			want := pins.Dep{Line: p.Line, DepName: img.Name, PackageName: img.Name, CurrentValue: img.Tag, CurrentDigest: img.Digest, Datasource: "docker", Versioning: "docker"}
-			if n := count(deps, want); n != 1 {
-				problems = append(problems, fmt.Sprintf("%s:%d: +default=%q: renovate.json extracts it %d times as %+v; on that line: %+v", file, p.Line, p.Value, n, want, onLine(deps, p.Line)))
+			if n := count(deps, p); n != 1 {
+				problems = append(problems, fmt.Sprintf("%s:%d: +default=%q: renovate.json extracts it %d times as a docker image; on that line: %+v", file, p.Line, p.Value, n, onLine(deps, p.Line)))
 			}
 		}
 		if len(deps) != len(defaults) {
@@ -233,8 +289,8 @@ func imageDefaults(r repo) ([]string, error) {
 		return nil, err
 	}
 	for _, a := range args {
-		if !slices.Contains(pinned, a.Default) {
-			problems = append(problems, fmt.Sprintf("ci/main.go: image argument %s: default %q is not a +default Renovate updates", a.Name, a.Default))
+		if !slices.Contains(pinned, a.Value) {
+			problems = append(problems, fmt.Sprintf("ci/main.go: image argument %s: default %q is not a +default Renovate updates", a.Param, a.Value))
 		}
 	}
 	return problems, nil
@@ -253,7 +309,7 @@ func readmeMirrors(r repo) ([]string, error) {
 	}
 	defaults := map[string]bool{}
 	for _, a := range args {
-		defaults[a.Default] = true
+		defaults[a.Value] = true
 	}
 	deps, err := r.extract("README.md")
 	if err != nil {
@@ -344,10 +400,13 @@ func releasesOf(deps []pins.Dep, pkg string) []pins.Dep {
 	return ds
 }
 
-func count(deps []pins.Dep, want pins.Dep) int {
+// count is how many of deps are the docker image of pragma p: on its line,
+// with a name, tag and digest that make up its value.
+func count(deps []pins.Dep, p pragma) int {
 	n := 0
 	for _, d := range deps {
-		if d == want {
+		if d.Line == p.Line && d.DepName+":"+d.CurrentValue+"@"+d.CurrentDigest == p.Value &&
+			d.PackageName == d.DepName && d.Datasource == "docker" && d.Versioning == "docker" {
 			n++
 		}
 	}
@@ -380,27 +439,6 @@ func TestRepository(t *testing.T) {
 			}
 		})
 	}
-	args, err := r.images()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The same names, read as text: one "\tnameImage string," line each.
-	src := r["ci/main.go"]
-	start := strings.Index(src, "\nfunc New(")
-	if start < 0 {
-		t.Fatal("ci/main.go: no func New")
-	}
-	end := start + strings.Index(src[start:], "\n) ")
-	var names, want []string
-	for _, a := range args {
-		names = append(names, a.Name)
-	}
-	for _, m := range regexp.MustCompile(`(?m)^\t(\w+Image) string,$`).FindAllStringSubmatch(src[start:end], -1) {
-		want = append(want, m[1])
-	}
-	if len(want) == 0 || !slices.Equal(names, want) {
-		t.Errorf("ci/main.go: ImageArgs reads %q, the text of func New has %q", names, want)
-	}
 }
 
 // TestChecksCatch breaks a copy of the repository in the ways the checks
@@ -412,11 +450,10 @@ func TestChecksCatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	builder, kyverno := args[0], args[len(args)-1]
-	kyvernoLine := envPrefix + kyverno.Name + "=" + mirror + kyverno.Default + "\n"
+	kyvernoLine := envPrefix + kyverno.Param + "=" + mirror + kyverno.Value + "\n"
 	newImage := "\t// Image with a new tool.\n\t// +optional\n\t// +default=\"ghcr.io/acme/tool:v1.0.0@sha256:" + strings.Repeat("ab", 32) + "\"\n\ttoolImage string,\n"
-	defaultLine := "\t// +default=\"" + builder.Default + "\"\n"
-	builderLine := lineOf(r["ci/main.go"], defaultLine)
-	builderParam := "\t" + builder.Name + " string,\n"
+	defaultLine := "\t// +default=\"" + builder.Value + "\"\n"
+	builderParam := "\t" + builder.Param + " string,\n"
 	section, err := pins.Section(r["README.md"], mirrorSection)
 	if err != nil {
 		t.Fatal(err)
@@ -443,10 +480,11 @@ func TestChecksCatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	daggerSteps := len(wf.StepsUsing("dagger/dagger-for-github"))
-	upperBuilder := strings.ToUpper(builder.Default[:1]) + builder.Default[1:]
-	upper, err := pins.SplitImage(upperBuilder)
-	if err != nil {
-		t.Fatal(err)
+	upperBuilder := strings.ToUpper(builder.Value[:1]) + builder.Value[1:]
+	_, builderDigest, _ := strings.Cut(builder.Value, "@")
+	var names []string
+	for _, a := range args {
+		names = append(names, a.Param)
 	}
 
 	for _, tt := range []struct {
@@ -459,7 +497,7 @@ func TestChecksCatch(t *testing.T) {
 			name:  "an image argument missing from the .env example",
 			repo:  r.with(t, "README.md", kyvernoLine, ""),
 			check: mirrorExample,
-			want:  []string{fmt.Sprintf("README.md, %q: the .env example misses the image arguments %s of New in ci/main.go", mirrorSection, envPrefix+kyverno.Name)},
+			want:  []string{fmt.Sprintf("README.md, %q: the .env example misses the image arguments %s of New in ci/main.go", mirrorSection, envPrefix+kyverno.Param)},
 		},
 		{
 			name:  "a new image argument missing from the README",
@@ -472,24 +510,43 @@ func TestChecksCatch(t *testing.T) {
 		},
 		{
 			name:  "an underscored key",
-			repo:  r.with(t, "README.md", envPrefix+kyverno.Name+"=", envPrefix+"KYVERNO_IMAGE="),
+			repo:  r.with(t, "README.md", envPrefix+kyverno.Param+"=", envPrefix+"KYVERNO_IMAGE="),
 			check: mirrorExample,
 			want: []string{
-				fmt.Sprintf("README.md, %q: the .env example misses the image arguments %s of New in ci/main.go", mirrorSection, envPrefix+kyverno.Name),
+				fmt.Sprintf("README.md, %q: the .env example misses the image arguments %s of New in ci/main.go", mirrorSection, envPrefix+kyverno.Param),
 				fmt.Sprintf("README.md, %q: .env example line %d: %sKYVERNO_IMAGE is no image argument of New in ci/main.go (keys are %s + the camelCase argument name)", mirrorSection, kyvernoEnvLine, envPrefix, envPrefix),
 			},
 		},
 		{
 			name:  "a stale mirror reference",
-			repo:  r.with(t, "README.md", envPrefix+builder.Name+"="+mirror+builder.Default, envPrefix+builder.Name+"="+mirror+"golang:1"),
+			repo:  r.with(t, "README.md", envPrefix+builder.Param+"="+mirror+builder.Value, envPrefix+builder.Param+"="+mirror+"golang:1"),
 			check: mirrorExample,
-			want:  []string{fmt.Sprintf("README.md, %q: stale .env example %s=%sgolang:1, want %s", mirrorSection, envPrefix+builder.Name, mirror, mirror+builder.Default)},
+			want:  []string{fmt.Sprintf("README.md, %q: stale .env example %s=%sgolang:1, want %s", mirrorSection, envPrefix+builder.Param, mirror, mirror+builder.Value)},
 		},
 		{
 			name:  "an image argument not pinned by digest",
 			repo:  r.with(t, "ci/main.go", defaultLine, "\t// +default=\"golang:1.26\"\n"),
 			check: unpinned,
-			want:  []string{fmt.Sprintf(`ci/main.go: image argument %s: image "golang:1.26": want NAME:TAG@sha256:<64 lowercase hex>`, builder.Name)},
+			want:  []string{fmt.Sprintf(`ci/main.go:%d: image argument %s: "golang:1.26": want NAME:TAG@DIGEST, pinned by tag and digest`, builder.Line, builder.Param)},
+		},
+		{
+			name:  "an image argument pinned by digest alone",
+			repo:  r.with(t, "ci/main.go", defaultLine, "\t// +default=\"golang@"+builderDigest+"\"\n"),
+			check: unpinned,
+			want:  []string{fmt.Sprintf(`ci/main.go:%d: image argument %s: "golang@%s": want NAME:TAG@DIGEST, pinned by tag and digest`, builder.Line, builder.Param, builderDigest)},
+		},
+		{
+			name:  "an image argument that is no image reference",
+			repo:  r.with(t, "ci/main.go", defaultLine, "\t// +default=\""+upperBuilder+"\"\n"),
+			check: unpinned,
+			want: []string{fmt.Sprintf("ci/main.go:%d: image argument %s: %q: repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: %s; want NAME:TAG@DIGEST, pinned by tag and digest",
+				builder.Line, builder.Param, upperBuilder, strings.TrimSuffix(upperBuilder, "@"+builderDigest))},
+		},
+		{
+			name:  "a +default pragma not right above its image parameter",
+			repo:  r.with(t, "ci/main.go", defaultLine+builderParam, defaultLine+"\t// +optional\n"+builderParam),
+			check: unpinned,
+			want:  []string{fmt.Sprintf("ci/main.go: func New has the image parameters %q, with a +default=\"…\" line right above %q", names, names[1:])},
 		},
 		{
 			name:  "a new image argument is matched",
@@ -501,8 +558,7 @@ func TestChecksCatch(t *testing.T) {
 			repo:  r.with(t, "ci/main.go", defaultLine, "\t// +default=\""+upperBuilder+"\"\n"),
 			check: imageDefaults,
 			want: []string{
-				fmt.Sprintf("ci/main.go:%d: +default=%q: renovate.json extracts it 0 times as {Line:%d DepName:%s PackageName:%s CurrentValue:%s CurrentDigest:%s Datasource:docker Versioning:docker}; on that line: []",
-					builderLine, upperBuilder, builderLine, upper.Name, upper.Name, upper.Tag, upper.Digest),
+				fmt.Sprintf("ci/main.go:%d: +default=%q: renovate.json extracts it 0 times as a docker image; on that line: []", builder.Line, upperBuilder),
 				fmt.Sprintf("ci/main.go: renovate.json extracts %d dependencies from %d pinned defaults", len(args)-1, len(args)),
 			},
 		},
@@ -514,7 +570,7 @@ func TestChecksCatch(t *testing.T) {
 		},
 		{
 			name:  "a README mirror reference the pattern misses",
-			repo:  r.with(t, "README.md", mirror+kyverno.Default, mirror+strings.Replace(kyverno.Default, "kyverno-cli", "Kyverno-cli", 1)),
+			repo:  r.with(t, "README.md", mirror+kyverno.Value, mirror+strings.Replace(kyverno.Value, "kyverno-cli", "Kyverno-cli", 1)),
 			check: readmeMirrors,
 			want:  []string{fmt.Sprintf("README.md: renovate.json extracts %d of its %d %s references", len(args), len(args)+1, mirror)},
 		},
@@ -555,5 +611,52 @@ func TestKebab(t *testing.T) {
 		if got := kebab(in); got != want {
 			t.Errorf("kebab(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestPragmas pins what defaultRE reads: a whole `// +default="…"` line,
+// and the parameter declared on the line right below it.
+func TestPragmas(t *testing.T) {
+	src := "package main\n" + // 1
+		"// +default=\"alpine:3@sha256:x\"\n" + // 2: no parameter below
+		"var x = 1\n" + // 3
+		"func New(\n" + // 4
+		"\t// +optional\n" + // 5
+		"\t// +default=\"golang:1\"\n" + // 6
+		"\tbuilderImage string,\n" + // 7
+		"\t// +default=\"\"\n" + // 8: an empty value
+		"\tempty string,\n" + // 9
+		"\t// +default=8080\n" + // 10: not a string
+		"\tport int,\n" + // 11
+		"\t//+default=\"no space\"\n" + // 12: not gofmt's comment
+		"\ta string,\n" + // 13
+		"\t// see +default=\"not a pragma\"\n" + // 14: not the whole line
+		"\tb string,\n" + // 15
+		"\t// +default=\"trailing\" // text\n" + // 16: not the whole line
+		"\tc string,\n" + // 17
+		"\t// +default=\"a\\\"b\"\n" + // 18: an escaped quote
+		"\td string,\n" + // 19
+		"  // +default=\"spaces\"\n" + // 20: indented with spaces, no tab before the parameter
+		"  e string,\n" + // 21
+		"\t// +default=\"last\"\n" + // 22
+		"\n" + // 23
+		"\tf string,\n" + // 24
+		") {}\n"
+	want := []pragma{
+		{Line: 2, Value: "alpine:3@sha256:x"},
+		{Line: 6, Value: "golang:1", Param: "builderImage"},
+		{Line: 8, Value: "", Param: "empty"},
+		{Line: 20, Value: "spaces"},
+		{Line: 22, Value: "last"},
+	}
+	got := pragmas(src)
+	for i := range got {
+		got[i].Offset = 0
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("pragmas =\n%+v\nwant\n%+v", got, want)
+	}
+	if ps := pragmas(src); len(ps) != len(want) || ps[1].Offset != strings.Index(src, "\t// +default=\"golang:1\"") {
+		t.Errorf("pragmas offsets: %+v", ps)
 	}
 }
