@@ -152,3 +152,16 @@ func TestAccountEntries(t *testing.T) {
 		t.Errorf("AddTo(nobody) error = %v", err)
 	}
 }
+
+// TestClashAfterShortLines: lines too short to hold an id are skipped, and
+// the entries after them are still checked for a clash.
+func TestClashAfterShortLines(t *testing.T) {
+	for _, tt := range []struct{ passwd, group, want string }{
+		{"short\n\nbin:x:1:1:bin:/bin:/sbin/nologin\n", "", `/etc/passwd already has "bin" with id 1: choose another name or use id 1`},
+		{"", "a:b\nbin:x:1:\n", `/etc/group already has "bin" with id 1: choose another name or use id 1`},
+	} {
+		if _, _, err := (User{Name: "bin", UID: 8080}).AddTo(tt.passwd, tt.group); err == nil || err.Error() != tt.want {
+			t.Errorf("AddTo(%q, %q) error = %v, want %s", tt.passwd, tt.group, err, tt.want)
+		}
+	}
+}
