@@ -2,6 +2,7 @@ package echo
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -143,6 +144,58 @@ func TestTooLargeText(t *testing.T) {
 		NewHandler(tt.limit).ServeHTTP(w, r)
 		if w.Code != http.StatusRequestEntityTooLarge || w.Body.String() != tt.want || w.Header().Get("Connection") != "close" {
 			t.Errorf("limit %d: %d %q Connection %q; want 413 %q close", tt.limit, w.Code, w.Body, w.Header().Get("Connection"), tt.want)
+		}
+	}
+}
+
+// TestHeadersEncoding: header values exactly as encoding/json writes
+// r.Header, a field with no value list (null) included, among others.
+func TestHeadersEncoding(t *testing.T) {
+	for _, h := range []http.Header{
+		{"A": nil},
+		{"A": nil, "B": {"x"}},
+		{"A": {"x"}, "B": nil, "C": {}},
+		{"A": {}, "B": {"", "y"}},
+	} {
+		want, err := json.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendHeaders(nil, sortedFields(nil, h)); string(got) != string(want) {
+			t.Errorf("appendHeaders(%v) = %s, want %s", h, got, want)
+		}
+	}
+}
+
+// failOnRead fails the test when the handler reads the body.
+type failOnRead struct{ t *testing.T }
+
+func (f failOnRead) Read([]byte) (int, error) {
+	f.t.Error("the handler read a body declared empty")
+	return 0, io.ErrUnexpectedEOF
+}
+
+// TestEmptyBodies: a body declared empty is not read (a connection that
+// breaks after the headers still gets its echo), and a request without a
+// body, of any declared length, is answered.
+func TestEmptyBodies(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		body          io.ReadCloser
+		contentLength int64
+	}{
+		{"declared empty", io.NopCloser(failOnRead{t}), 0},
+		{"no body", nil, 0},
+		{"no body, unknown length", nil, -1},
+		{"no body, declared length", nil, 5},
+		{"http.NoBody, unknown length", http.NoBody, -1},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Body, r.ContentLength = tt.body, tt.contentLength
+		w := httptest.NewRecorder()
+		NewHandler(16).ServeHTTP(w, r)
+		if w.Code != http.StatusOK || !strings.HasPrefix(w.Body.String(), "RemoteAddr: ") {
+			t.Errorf("%s: %d %q, want 200 and the echo", tt.name, w.Code, w.Body)
 		}
 	}
 }
