@@ -225,7 +225,9 @@ func TestRegistryCodes(t *testing.T) {
 	}
 }
 
-// TestRegistryStatuses: each HTTP status the classifier maps, alone, as
+// TestRegistryStatuses: README.md, "When a step fails": 401/403 refused
+// credentials, 404 a missing repository, 5xx a failed registry, 429 rate
+// limiting. Each HTTP status the classifier maps, alone, as
 // "unexpected status code N Text"; a failed status is 4xx or 5xx whose
 // text is net/http's for the code.
 func TestRegistryStatuses(t *testing.T) {
@@ -268,7 +270,9 @@ func TestRegistryStatuses(t *testing.T) {
 	}
 }
 
-// TestRegistryPhrases: each phrase of each class, alone on a line (and in
+// TestRegistryPhrases: README.md, "When a step fails": refused credentials,
+// plain HTTP, an untrusted certificate, a registry that cannot be reached.
+// Each phrase of each class, alone on a line (and in
 // upper case: the match ignores case), says its explanation; the line's
 // error after Go's `"url": ` is the reason.
 func TestRegistryPhrases(t *testing.T) {
