@@ -190,16 +190,51 @@ func pure(name, importPath, modulePath string, exclude []string) bool {
 	return true
 }
 
+// operators are the gremlins v0.5.0 mutators that are off by default and
+// turned on here: every one that is sound for this code. The five on by
+// default (arithmetic-base, conditionals-boundary, conditionals-negation,
+// increment-decrement, invert-negatives) stay on. Each of these makes a
+// mutant that changes what the code does wherever its token appears:
+//
+//   - invert-assignments: += -= *= /= %= become their inverse. Its %= is
+//     mapped to itself (a mutant identical to the code, that always lives);
+//     no %= is written in the pure packages, and TestNoRemainderAssignment
+//     keeps it that way.
+//   - invert-bitwise: & | ^ &^ << >> (the checklist's mode bits, the echo
+//     server's hex escapes).
+//   - invert-bwassign: &= |= ^= &^= <<= >>= (the checklist's mode flags).
+//   - invert-logical: && and || swap (every compound condition).
+//   - invert-loopctrl: break and continue swap.
+//   - remove-self-assignments: x op= y becomes x = y (counters, offsets,
+//     appended strings).
+var operators = []string{
+	"--invert-assignments",
+	"--invert-bitwise",
+	"--invert-bwassign",
+	"--invert-logical",
+	"--invert-loopctrl",
+	"--remove-self-assignments",
+}
+
+// unleashArgs are gremlins' arguments that test the package in dir and write
+// the JSON report to report.
+//
+// Each Mutant's tests are stopped after the coverage run's duration times
+// the coefficient (3 by default): on a busy machine, recompiling the
+// package alone can take that long and a killable Mutant is reported as
+// timed out. 10 keeps real endless loops bounded.
+func unleashArgs(report, dir string) []string {
+	args := []string{"unleash", "--timeout-coefficient", "10", "--output", report}
+	args = append(args, operators...)
+	return append(args, dir)
+}
+
 // unleash runs gremlins on package p and writes its JSON report. GOWORK=off:
 // gremlins runs each Mutant's tests in a copy of the module outside the
 // repository, where go.work is not found, so the coverage run in the module
 // itself must not use it either.
 func unleash(gremlins string, p pkg, report string) ([]byte, error) {
-	// Each Mutant's tests are stopped after the coverage run's duration times
-	// the coefficient (3 by default): on a busy machine, recompiling the
-	// package alone can take that long and a killable Mutant is reported as
-	// timed out. 10 keeps real endless loops bounded.
-	cmd := exec.Command(gremlins, "unleash", "--timeout-coefficient", "10", "--output", report, p.dir)
+	cmd := exec.Command(gremlins, unleashArgs(report, p.dir)...)
 	cmd.Dir = p.module
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	return cmd.CombinedOutput()

@@ -2,6 +2,7 @@ package mutation
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +91,31 @@ func TestFigures(t *testing.T) {
 	}
 	if got, want := Header(), "package                                  killed  lived  not covered  timed out  efficacy  coverage"; got != want {
 		t.Errorf("header =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestGates: README.md, "Development": make mutate fails when a package is
+// below 95% efficacy or 90% mutator coverage; exactly at either passes.
+func TestGates(t *testing.T) {
+	if MinEfficacy != 95 || MinCoverage != 90 {
+		t.Errorf("gates = %v%% efficacy, %v%% coverage; want 95, 90", MinEfficacy, MinCoverage)
+	}
+	for _, tt := range []struct {
+		name string
+		s    Summary
+		want bool
+	}{
+		{"95% efficacy", Summary{Killed: 19, Lived: 1}, true},
+		{"just under 95% efficacy", Summary{Killed: 18, Lived: 1}, false},
+		{"90% coverage", Summary{Killed: 9, NotCovered: 1}, true},
+		{"just under 90% coverage", Summary{Killed: 89, NotCovered: 11}, false},
+		{"timed out and not viable count for neither", Summary{Killed: 1, TimedOut: 50, NotViable: 50}, true},
+	} {
+		if got := tt.s.Meets(MinEfficacy, MinCoverage); got != tt.want {
+			t.Errorf("%s: Meets = %v (efficacy %.2f, coverage %.2f), want %v", tt.name, got, tt.s.Efficacy(), tt.s.Coverage(), tt.want)
+		}
+		if got := !strings.HasSuffix(tt.s.Line("p"), "  below"); got != tt.want {
+			t.Errorf("%s: Line = %q, want below: %v", tt.name, tt.s.Line("p"), !tt.want)
+		}
 	}
 }
