@@ -424,3 +424,19 @@ func TestEpochIsUTC(t *testing.T) {
 		t.Errorf("Epoch without a commit time = %v, want the Unix epoch", got)
 	}
 }
+
+// TestDefaultMeta pins every default its doc comment states.
+func TestDefaultMeta(t *testing.T) {
+	want := Meta{
+		Title:       "echo-server",
+		Description: "A small HTTP server that echoes every request back to its client.",
+		Vendor:      "echo-server maintainers",
+		Authors:     "echo-server maintainers",
+		Licenses:    "Apache-2.0",
+		EnvPrefix:   "dev.echo-server",
+		Environment: "dev",
+	}
+	if got := DefaultMeta(); got != want {
+		t.Errorf("DefaultMeta() = %+v\nwant %+v", got, want)
+	}
+}

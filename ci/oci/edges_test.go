@@ -3,8 +3,10 @@ package oci
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -14,11 +16,15 @@ import (
 	"testing"
 	"time"
 
+	"dagger/echo-server/checklist"
+
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -347,5 +353,71 @@ func TestAssembleNoImage(t *testing.T) {
 		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("Assemble(%#v) wrote %s: %v", images, dir, err)
 		}
+	}
+}
+
+// TestAssembleSchemaVersion: the manifests and the index are schema
+// version 2, written compact.
+func TestAssembleSchemaVersion(t *testing.T) {
+	dir, rel := release(t)
+	root := readIndexJSON(t, dir)
+	blobs := map[string][]byte{"index": readBlob(t, dir, root.Manifests[0].Digest)}
+	for _, img := range rel.Images {
+		blobs[img.Platform] = readBlob(t, dir, v1.Hash{Algorithm: "sha256", Hex: strings.TrimPrefix(img.Digest, "sha256:")})
+	}
+	for what, b := range blobs {
+		var doc struct {
+			SchemaVersion int `json:"schemaVersion"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || doc.SchemaVersion != 2 {
+			t.Errorf("%s: schemaVersion %d, %v; want 2", what, doc.SchemaVersion, err)
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, b); err != nil || !bytes.Equal(compact.Bytes(), b) {
+			t.Errorf("%s is not compact JSON: %s", what, b)
+		}
+	}
+}
+
+// TestInspectOwner: the binary's owner is read as the layer writes it, uid
+// and gid each.
+func TestInspectOwner(t *testing.T) {
+	var raw bytes.Buffer
+	tw := tar.NewWriter(&raw)
+	if err := tw.WriteHeader(&tar.Header{Name: "bin/x", Typeflag: tar.TypeReg, Mode: 0o755, Uid: 1, Gid: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(raw.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(gz.Bytes())), nil }, tarball.WithMediaType(types.OCILayer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := l.DiffID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := partial.CompressedToImage(&rawImage{manifestType: types.OCIManifestSchema1, configType: types.OCIConfigJSON,
+		config: []byte(`{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["` + d.String() + `"]}}`), layers: []v1.Layer{l}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := img.Digest()
+	dir := filepath.Join(t.TempDir(), "r")
+	if _, err := Assemble(dir, []PlatformImage{{Platform: "linux/amd64", Base: Base{Image: img, Digest: h, Platform: amd64}, Files: addedFiles("bin")}}, testConfig()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Inspect(dir, "linux/amd64", "/bin/x")
+	if want := (&checklist.File{Path: "/bin/x", UID: 1, GID: 2, Mode: 0o755}); err != nil || got.Binary == nil || *got.Binary != *want {
+		t.Errorf("Inspect(/bin/x).Binary = %+v, %v; want %+v", got.Binary, err, want)
 	}
 }
