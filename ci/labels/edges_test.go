@@ -18,7 +18,11 @@ import (
 func TestEnvPrefixCharacters(t *testing.T) {
 	const want = `: want a lowercase reverse-DNS prefix with at least one dot, such as "dev.echo-server"`
 	for _, c := range []string{"a", "z", "0", "9", "-"} {
-		for _, prefix := range []string{"x" + c + ".y", c + ".y", "x.y" + c, "x." + c, "x.y." + c + c} {
+		prefixes := []string{"x" + c + "z.y", "x.y" + c + "z", "x.y." + c + "z" + c + "z"}
+		if c != "-" { // a DNS label neither starts nor ends with '-': not pinned either way
+			prefixes = append(prefixes, c+".y", "x."+c, c+c+"."+c)
+		}
+		for _, prefix := range prefixes {
 			m := testMeta()
 			m.EnvPrefix = prefix
 			got, err := Build(Git{}, m)
@@ -190,8 +194,8 @@ func TestValidHostname(t *testing.T) {
 			}
 		}
 	}
-	if !validHostname("x-y.z-") || validHostname("-x.y") || validHostname("x.-y") {
-		t.Error("a label may hold and end in '-', never start with it")
+	if !validHostname("x-y.z-z") || !validHostname("x--y") || validHostname("-x.y") || validHostname("x.-y") {
+		t.Error("a label may hold '-', never start with it")
 	}
 	for _, c := range []string{"`", "{", "@", "[", "/", ":", "+", "!", " ", "~", "*", "%", "é"} {
 		if s := "x" + c + "y"; validHostname(s) {
