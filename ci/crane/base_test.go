@@ -2,6 +2,7 @@ package crane
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,30 @@ func TestParseDigest(t *testing.T) {
 		got, err := ParseDigest("R", tt.output)
 		if got != tt.want || errText(err) != tt.wantErr {
 			t.Errorf("ParseDigest(%q) = %q, %q\nwant %q, %q", tt.output, got, errText(err), tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestParseDigestCharacters pins the digest crane prints,
+// ^sha256:[0-9a-f]{64}$: each bound of the class, the characters next to
+// them, and the algorithm spelled otherwise.
+func TestParseDigestCharacters(t *testing.T) {
+	for _, c := range []string{"0", "9", "a", "f"} {
+		d := "sha256:" + strings.Repeat(c, 64)
+		if got, err := ParseDigest("R", d+"\n"); err != nil || got != d {
+			t.Errorf("ParseDigest(%q) = %q, %v; want it accepted", d, got, err)
+		}
+	}
+	var bad []string
+	for _, c := range []string{"/", ":", "`", "g", "A", "F", " ", "@"} {
+		bad = append(bad, "sha256:"+strings.Repeat("a", 62)+c+"a", "sha256:"+c+strings.Repeat("a", 63))
+	}
+	bad = append(bad, "SHA256:"+strings.Repeat("a", 64), "sha512:"+strings.Repeat("a", 64), "xsha256:"+strings.Repeat("a", 64),
+		"sha256:"+strings.Repeat("a", 64)+"x", "sha256:"+strings.Repeat("a", 63), "r@sha256:"+strings.Repeat("a", 64))
+	for _, out := range bad {
+		want := "read the digest of R: crane digest printed " + strconv.Quote(out) + ", want one digest sha256:<64 hex digits>"
+		if got, err := ParseDigest("R", out); got != "" || errText(err) != want {
+			t.Errorf("ParseDigest(%q) = %q, %q\nwant error %q", out, got, errText(err), want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package imagespec
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,40 @@ func TestConfig(t *testing.T) {
 		if err == nil || err.Error() != tt.wantErr || !reflect.DeepEqual(got, oci.Config{}) {
 			t.Errorf("%s: Config = %+v, %v; want error %q", tt.name, got, err, tt.wantErr)
 		}
+	}
+}
+
+// TestCreatedByNamesTheFiles: the history entry of the added layer names
+// every file of it, and nothing is added that it does not name.
+func TestCreatedByNamesTheFiles(t *testing.T) {
+	files := Files("", "", nil)
+	if len(files) != 3 {
+		t.Errorf("Files holds %d files, want /etc/passwd, /etc/group and the binary", len(files))
+	}
+	for _, f := range files {
+		if !strings.Contains(CreatedBy, " "+f.Path+" ") {
+			t.Errorf("CreatedBy %q does not name %s", CreatedBy, f.Path)
+		}
+	}
+}
+
+// TestConfigDurations: each healthcheck timing reaches the config in
+// nanoseconds, from every unit Go durations are written in.
+func TestConfigDurations(t *testing.T) {
+	h := Healthcheck{Interval: "1h2m3s", Timeout: "1500ms", StartPeriod: "2s500ms", StartInterval: "1ms", Retries: 1}
+	got, err := Config(User{Name: "docker-app", UID: 8080}, h, nil, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := oci.Healthcheck{
+		Test:     []string{"CMD", "/usr/local/bin/echo-server", "healthcheck"},
+		Interval: 3723 * time.Second, Timeout: 1500 * time.Millisecond, StartPeriod: 2500 * time.Millisecond,
+		StartInterval: time.Millisecond, Retries: 1,
+	}
+	if !reflect.DeepEqual(got.Healthcheck, want) {
+		t.Errorf("Config healthcheck = %+v, want %+v", got.Healthcheck, want)
+	}
+	if got.Labels != nil {
+		t.Errorf("Config labels = %v, want none", got.Labels)
 	}
 }
