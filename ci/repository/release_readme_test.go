@@ -204,13 +204,13 @@ func TestHelpDefaults(t *testing.T) {
 
 // TestReadmeCranePlainHTTP holds the mirrors section's word on crane
 // ("crane speaks plain HTTP by itself to RFC 1918 addresses (a registry on
-// `10.…`, `172.16–31.…` or `192.168.…`, with a port); any other registry
+// `10.…`, `172.16–31.…` or `192.168.…`); any other registry
 // must speak HTTPS") to go-containerregistry, at the edges of each range:
 // the version the module builds with is the crane image's.
 func TestReadmeCranePlainHTTP(t *testing.T) {
 	r := readRepo(t)
 	section := readmeSection(t, r, mirrorSection)
-	if !strings.Contains(section, "crane speaks plain HTTP by itself to RFC 1918 addresses (a registry on `10.…`, `172.16–31.…` or `192.168.…`, with a port); any other registry must speak HTTPS") {
+	if !strings.Contains(section, "crane speaks plain HTTP by itself to RFC 1918 addresses (a registry on `10.…`, `172.16–31.…` or `192.168.…`); any other registry must speak HTTPS") {
 		t.Fatalf("README.md, %q: the word on crane and plain HTTP changed; update this test with it", mirrorSection)
 	}
 	var crane string
