@@ -125,6 +125,9 @@ func TestParseList(t *testing.T) {
 		{[]string{"linux/amd64,linux/arm/v7", "linux/arm64"}, "[linux/amd64 linux/arm/v7 linux/arm64]"},
 		{[]string{"linux/arm64", "linux/amd64", "LINUX/ARM64", "linux/arm64/v8"}, "[linux/arm64 linux/amd64]"},
 		{[]string{"linux/amd64,,", " "}, "[linux/amd64]"},
+		// A blank between two platforms skips itself only.
+		{[]string{"linux/amd64, ,linux/arm64"}, "[linux/amd64 linux/arm64]"},
+		{[]string{",linux/s390x"}, "[linux/s390x]"},
 		{nil, "error: no platforms given: want one or more of " + wantList},
 		{[]string{"", " , "}, "error: no platforms given: want one or more of " + wantList},
 		{[]string{"linux/amd64", "linux/mips"}, `error: unknown platform "linux/mips": want one of ` + wantList},
