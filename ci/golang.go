@@ -78,6 +78,9 @@ func (m *EchoServer) binary(ctx context.Context, p platform.Platform, meta *meta
 		ctr = ctr.WithEnvVariable(kv[0], kv[1])
 	}
 	if fresh != "" {
+		// A tmpfs, empty for every exec: the once-used build cache of a
+		// rebuild never lands in the engine's snapshots.
+		ctr = ctr.WithMountedTemp(gobuild.FreshCache)
 		for _, kv := range gobuild.FreshEnv(fresh) {
 			ctr = ctr.WithEnvVariable(kv[0], kv[1])
 		}

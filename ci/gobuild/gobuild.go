@@ -85,12 +85,18 @@ func Prepare() []string {
 	return []string{"go", "list", "-e", "-deps", "-test", "-export", "-f", "{{.ImportPath}}", "./..."}
 }
 
+// FreshCache is the Go build cache of a build from scratch: an empty
+// directory, which the caller mounts as a temporary file system so that
+// the cache, used once, is never stored.
+const FreshCache = "/tmp/go-build-fresh"
+
 // FreshEnv is the environment that makes a build run again from scratch:
-// an empty Go build cache, and nonce, which differs on every call, so the
-// engine cannot answer from its cache either. Neither changes the binary.
+// an empty Go build cache (FreshCache), and nonce, which differs on every
+// call, so the engine cannot answer from its cache either. Neither changes
+// the binary.
 func FreshEnv(nonce string) [][2]string {
 	return [][2]string{
-		{"GOCACHE", "/tmp/go-build-fresh"},
+		{"GOCACHE", FreshCache},
 		{"ECHO_SERVER_REBUILD", nonce},
 	}
 }
