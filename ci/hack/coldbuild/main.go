@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -166,11 +167,16 @@ type phaseResult struct {
 	name    string
 	wall    time.Duration
 	results []result
+	// others is the CPU the rest of the machine used meanwhile, in cores
+	// on average (-1 where /proc/stat cannot be read): other work slows
+	// the replay down, and the figures mean little unless it is near 0.
+	others float64
 }
 
 // phase runs steps at the same time, each after the one it waits for, and
 // fails with the output of the first that failed.
 func (r *runner) phase(ctx context.Context, name string, steps []step) ([]result, error) {
+	busyBefore, errBefore := machineCPU()
 	start := time.Now()
 	done := map[string]chan struct{}{}
 	for _, s := range steps {
@@ -192,8 +198,42 @@ func (r *runner) phase(ctx context.Context, name string, steps []step) ([]result
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	r.phases = append(r.phases, phaseResult{name: name, wall: time.Since(start), results: results})
+	ph := phaseResult{name: name, wall: time.Since(start), results: results, others: -1}
+	if busyAfter, err := machineCPU(); err == nil && errBefore == nil {
+		busy := busyAfter - busyBefore
+		for _, res := range results {
+			busy -= res.cpu
+		}
+		ph.others = max(0, busy.Seconds()/ph.wall.Seconds())
+	}
+	r.phases = append(r.phases, ph)
 	return results, nil
+}
+
+// userHZ is the unit of /proc/stat: 100 ticks a second on Linux.
+const userHZ = 100
+
+// machineCPU is the CPU time every process of the machine has used since
+// boot: the user, nice, system, irq and softirq ticks of /proc/stat.
+func machineCPU() (time.Duration, error) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq …
+	if len(f) < 8 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7} {
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
 }
 
 // run runs one step with its environment, in the source copy.
@@ -270,7 +310,11 @@ func (r *runner) report(total time.Duration) {
 	var cpu time.Duration
 	byPkg := map[string][]string{}
 	for _, ph := range r.phases {
-		fmt.Printf("\n%-8s %6.1fs wall\n", ph.name, ph.wall.Seconds())
+		fmt.Printf("\n%-8s %6.1fs wall", ph.name, ph.wall.Seconds())
+		if ph.others >= 0 {
+			fmt.Printf("  (meanwhile, other processes used %.2f of the %d CPUs)", ph.others, runtime.NumCPU())
+		}
+		fmt.Println()
 		for _, res := range ph.results {
 			cpu += res.cpu
 			fmt.Printf("  %-26s %6.1fs → %6.1fs  %6.1fs wall  %6.1fs CPU", res.step.name, res.start.Seconds(), res.end.Seconds(), (res.end - res.start).Seconds(), res.cpu.Seconds())
