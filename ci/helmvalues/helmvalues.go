@@ -64,21 +64,29 @@ func (c *Chart) Unknown(values []byte) ([]string, error) {
 	return unknown, nil
 }
 
-// has tells whether key is the chart's: from key up, the first that
-// values.yaml has decides (key itself, or a key above it that takes any
-// content); a key the templates read, met before, admits everything below.
+// has tells whether key is the chart's: values.yaml has it or the
+// templates read it, or it lies below a key that takes any content.
 func (c *Chart) has(key string) bool {
-	parts := strings.Split(key, ".")
-	for i := len(parts); i > 0; i-- {
-		k := strings.Join(parts[:i], ".")
-		if free, ok := c.keys[k]; ok {
-			return i == len(parts) || free
-		}
-		if c.read[k] {
-			return true
-		}
+	if _, ok := c.keys[key]; ok || c.read[key] {
+		return true
 	}
-	return false
+	return c.below(key)
+}
+
+// below tells whether key lies below a key that takes any content: the
+// nearest key above it that values.yaml has decides, unless the templates
+// read a key on the way there (a key values.yaml leaves out, with
+// everything below it).
+func (c *Chart) below(key string) bool {
+	i := strings.LastIndexByte(key, '.')
+	if i == -1 {
+		return false
+	}
+	above := key[:i]
+	if free, ok := c.keys[above]; ok {
+		return free
+	}
+	return c.read[above] || c.below(above)
 }
 
 // walk calls f for every key of a YAML mapping, depth first, with leaf
@@ -153,8 +161,8 @@ func (c *Chart) readNode(n parse.Node) {
 		c.readNode(n.Node)
 	case *parse.FieldNode:
 		c.readPath(n.Ident)
-	case *parse.VariableNode:
-		if len(n.Ident) > 0 && n.Ident[0] == "$" {
+	case *parse.VariableNode: // $.Values.…; parse makes Ident[0] the variable
+		if n.Ident[0] == "$" {
 			c.readPath(n.Ident[1:])
 		}
 	}
@@ -168,7 +176,7 @@ func (c *Chart) readBranch(b *parse.BranchNode) {
 
 // readPath records Values.a.b as the key a.b.
 func (c *Chart) readPath(ident []string) {
-	if len(ident) > 1 && ident[0] == "Values" {
-		c.read[strings.Join(ident[1:], ".")] = true
+	if key, ok := strings.CutPrefix(strings.Join(ident, "."), "Values."); ok {
+		c.read[key] = true
 	}
 }

@@ -6,6 +6,7 @@
 package workflow
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -142,13 +143,14 @@ var actionFlags = []string{"--progress", "plain"}
 func (j Job) DaggerCommands() [][]string {
 	var cmds [][]string
 	for _, s := range j.Steps {
-		switch {
-		case strings.HasPrefix(s.Uses, "dagger/dagger-for-github@"):
-			if cmd := actionCommand(s.With); cmd != nil {
-				cmds = append(cmds, cmd)
-			}
-		case s.Uses == "" && strings.HasPrefix(s.Run, "dagger "):
-			cmds = append(cmds, strings.Fields(s.Run))
+		var cmd []string
+		if strings.HasPrefix(s.Uses, "dagger/dagger-for-github@") {
+			cmd = actionCommand(s.With)
+		} else if s.Uses == "" && strings.HasPrefix(s.Run, "dagger ") {
+			cmd = strings.Fields(s.Run)
+		}
+		if cmd != nil {
+			cmds = append(cmds, cmd)
 		}
 	}
 	return cmds
@@ -160,22 +162,25 @@ func actionCommand(with map[string]string) []string {
 	if f, ok := with["dagger-flags"]; ok {
 		flags = strings.Fields(f)
 	}
-	verb, rest := with["verb"], ""
-	if verb == "" {
-		verb = "call"
+	command := func(verb, rest string) []string {
+		cmd := append(append([]string{"dagger"}, flags...), verb)
+		return append(cmd, strings.Fields(rest)...)
 	}
-	switch {
-	case with["args"] != "":
-		rest = with["args"]
-	case with["call"] != "":
-		verb, rest = "call", with["call"]
-	case with["check"] != "":
-		verb = "check"
-	case with["shell"] != "":
-		verb, rest = "shell", with["shell"]
-	case verb == "call":
-		return nil // install only
+	verb := cmp.Or(with["verb"], "call")
+	if args := with["args"]; args != "" {
+		return command(verb, args)
 	}
-	cmd := append(append([]string{"dagger"}, flags...), verb)
-	return append(cmd, strings.Fields(rest)...)
+	if call := with["call"]; call != "" {
+		return command("call", call)
+	}
+	if with["check"] != "" {
+		return command("check", "")
+	}
+	if shell := with["shell"]; shell != "" {
+		return command("shell", shell)
+	}
+	if verb != "call" {
+		return command(verb, "")
+	}
+	return nil // install only
 }
