@@ -26,7 +26,7 @@ service:
 // can: an action, a pipeline, if/else, range and with (and their else), a
 // define, a template call, a chain, a variable declaration and $.Values.
 var templates = map[string]string{
-	"_helpers.tpl": `{{- define "name" -}}{{ default .Chart.Name .Values.fullnameOverride }}{{- end }}`,
+	"_names.tpl": `{{- define "name" -}}{{ default .Chart.Name .Values.fullnameOverride }}{{- end }}`,
 	"engine.yaml": `
 image: {{ if .Values.engine.image.tag }}{{ .Values.engine.image.tag }}{{ else }}{{ .Values.engine.image.ref }}{{ end }}
 {{- if .Values.engine.port }}
