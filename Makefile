@@ -8,8 +8,12 @@ MODULES    := ci echo-server
 BINDINGS   := ci/hack/bindings
 STANDALONE := $(BINDINGS) tools
 GO_TOOL    := GOWORK=off go -C $(BINDINGS)
+# Helm, pinned in a module of its own (tools/helm: Kubernetes' dependency
+# tree stays out of tools/go.mod), and the values of the shared engine.
+HELM          := GOWORK=off go -C tools/helm tool helm
+ENGINE_VALUES := deploy/dagger-engine/values.yaml
 
-.PHONY: test fmt vet unit bindings-check build bindings bench mutate
+.PHONY: test fmt vet unit bindings-check build bindings bench mutate helm-template
 
 ## test: gofmt, go vet, go test -race, bindings freshness and go build, in that order.
 test: fmt vet unit bindings-check build
@@ -51,3 +55,12 @@ bench:
 ## mutate: mutation testing (gremlins) of every pure package, one line each; not part of test (slow). PKGS="-v ci/labels" narrows it.
 mutate:
 	@GOWORK=off go -C tools run ./mutate $(PKGS)
+
+## helm-template: lint and render Dagger's Helm chart with $(ENGINE_VALUES), offline; not part of test (building Helm takes minutes).
+# The chart is the one in the engine's Go module, at the version the bindings
+# tool pins (the engineVersion of dagger.json).
+helm-template:
+	@GOWORK=off go -C $(BINDINGS) mod download github.com/dagger/dagger
+	@chart="$$(GOWORK=off go -C $(BINDINGS) list -m -f '{{.Dir}}' github.com/dagger/dagger)/helm/dagger"; \
+	$(HELM) lint --strict "$$chart" -f $(CURDIR)/$(ENGINE_VALUES) && \
+	$(HELM) template dagger "$$chart" --namespace dagger -f $(CURDIR)/$(ENGINE_VALUES)

@@ -29,12 +29,22 @@ func (m *EchoServer) goContainer() *dagger.Container {
 	return ctr.WithMountedDirectory(srcDir, m.Source).WithWorkdir(srcDir)
 }
 
+// prepared is goContainer after gobuild.Prepare has compiled every package
+// that vet, test and the build for the engine's own platform compile. The
+// three start from it at the same time, and the engine runs that exec once
+// for all of them (identical calls of a session are single-flighted), so
+// the standard library is compiled once instead of by each of them at once
+// on the same cores.
+func (m *EchoServer) prepared() *dagger.Container {
+	return m.goContainer().WithExec(gobuild.Prepare())
+}
+
 func (m *EchoServer) vet(ctx context.Context) (string, error) {
-	return run(ctx, "go vet", m.goContainer(), gobuild.Vet(m.VetFlags))
+	return run(ctx, "go vet", m.prepared(), gobuild.Vet(m.VetFlags))
 }
 
 func (m *EchoServer) test(ctx context.Context) (string, error) {
-	return run(ctx, "go test", m.goContainer(), gobuild.Test(m.TestFlags))
+	return run(ctx, "go test", m.prepared(), gobuild.Test(m.TestFlags))
 }
 
 // goVersion is the builder's Go version as `go env GOVERSION` prints it,
@@ -46,17 +56,31 @@ func (m *EchoServer) goVersion(ctx context.Context) (string, error) {
 // binary cross-compiles the static binary for p on the engine's platform.
 // A non-empty fresh compiles it again from scratch, bypassing both the
 // engine's cache (fresh is a nonce) and Go's build cache: check uses it to
-// prove that a rebuild gives the same bytes.
+// prove that a rebuild gives the same bytes. The build for the engine's own
+// platform starts from the prepared container, like vet and test; a cross
+// build shares nothing with them and starts at once.
 func (m *EchoServer) binary(ctx context.Context, p platform.Platform, meta *metadata, fresh string) (*dagger.File, error) {
 	args, err := gobuild.Build(meta.stamp, m.Ldflags, m.BuildFlags, binaryOut)
 	if err != nil {
 		return nil, err
 	}
 	ctr := m.goContainer()
+	if fresh == "" {
+		native, err := m.platform(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		if p == native {
+			ctr = m.prepared()
+		}
+	}
 	for _, kv := range p.GoEnv() {
 		ctr = ctr.WithEnvVariable(kv[0], kv[1])
 	}
 	if fresh != "" {
+		// A tmpfs, empty for every exec: the once-used build cache of a
+		// rebuild never lands in the engine's snapshots.
+		ctr = ctr.WithMountedTemp(gobuild.FreshCache)
 		for _, kv := range gobuild.FreshEnv(fresh) {
 			ctr = ctr.WithEnvVariable(kv[0], kv[1])
 		}

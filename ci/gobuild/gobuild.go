@@ -61,22 +61,42 @@ func Build(s Stamp, extraLDFlags string, flags []string, out string) ([]string, 
 
 // Env is the environment every go command of the pipeline runs with: no cgo
 // (a static binary that runs on any libc), the image's own toolchain only
-// (no download behind the caller's back), and no VCS stamping (the source
-// directory carries no .git; the version is stamped with -X instead).
+// (no download behind the caller's back), no VCS stamping (the source
+// directory carries no .git; the version is stamped with -X instead), and
+// -trimpath for every command, not only the release build: a compile's
+// flags are part of its build cache key, so with the same flags go vet,
+// go test and go build share one compile of each package instead of three.
 func Env() [][2]string {
 	return [][2]string{
 		{"CGO_ENABLED", "0"},
 		{"GOTOOLCHAIN", "local"},
-		{"GOFLAGS", "-buildvcs=false"},
+		{"GOFLAGS", "-buildvcs=false -trimpath"},
 	}
 }
 
+// Prepare returns the command that compiles, once and ahead of go vet,
+// go test and the build for the builder's own platform, every package they
+// compile: the module's packages, their tests and all their dependencies,
+// standard library included (go list -export compiles each package listed
+// for its export data, into the build cache, with the flags of Env). It
+// links, vets and runs nothing. -e keeps it from failing on the module's
+// own errors: the commands after it report those themselves.
+func Prepare() []string {
+	return []string{"go", "list", "-e", "-deps", "-test", "-export", "-f", "{{.ImportPath}}", "./..."}
+}
+
+// FreshCache is the Go build cache of a build from scratch: an empty
+// directory, which the caller mounts as a temporary file system so that
+// the cache, used once, is never stored.
+const FreshCache = "/tmp/go-build-fresh"
+
 // FreshEnv is the environment that makes a build run again from scratch:
-// an empty Go build cache, and nonce, which differs on every call, so the
-// engine cannot answer from its cache either. Neither changes the binary.
+// an empty Go build cache (FreshCache), and nonce, which differs on every
+// call, so the engine cannot answer from its cache either. Neither changes
+// the binary.
 func FreshEnv(nonce string) [][2]string {
 	return [][2]string{
-		{"GOCACHE", "/tmp/go-build-fresh"},
+		{"GOCACHE", FreshCache},
 		{"ECHO_SERVER_REBUILD", nonce},
 	}
 }

@@ -98,16 +98,24 @@ func TestBuild(t *testing.T) {
 	}
 }
 
-func TestEnvIsStatic(t *testing.T) {
-	env := map[string]string{}
-	for _, kv := range Env() {
-		env[kv[0]] = kv[1]
+func TestEnv(t *testing.T) {
+	want := [][2]string{
+		{"CGO_ENABLED", "0"},                     // a static binary
+		{"GOTOOLCHAIN", "local"},                 // the image's toolchain, no download
+		{"GOFLAGS", "-buildvcs=false -trimpath"}, // every command: one compile of each package for all
 	}
-	if env["CGO_ENABLED"] != "0" {
-		t.Errorf("CGO_ENABLED = %q, want 0 for a static binary", env["CGO_ENABLED"])
+	if got := Env(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Env = %q\nwant %q", got, want)
 	}
-	if env["GOTOOLCHAIN"] != "local" {
-		t.Errorf("GOTOOLCHAIN = %q, want local", env["GOTOOLCHAIN"])
+}
+
+// TestPrepare pins the compile ahead: every package of the module, its
+// tests and dependencies (-deps -test), compiled for export data into the
+// build cache (-export), never failing on the module's own errors (-e).
+func TestPrepare(t *testing.T) {
+	want := []string{"go", "list", "-e", "-deps", "-test", "-export", "-f", "{{.ImportPath}}", "./..."}
+	if got := Prepare(); !slices.Equal(got, want) {
+		t.Errorf("Prepare = %q\nwant %q", got, want)
 	}
 }
 

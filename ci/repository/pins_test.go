@@ -39,7 +39,8 @@ func readRepo(t *testing.T) repo {
 	}
 	r := repo{}
 	for _, name := range append(files, filepath.Join(repoRoot, "README.md"), filepath.Join(repoRoot, "renovate.json"),
-		filepath.Join(repoRoot, "dagger.json"), filepath.Join(repoRoot, workflowFile)) {
+		filepath.Join(repoRoot, "dagger.json"), filepath.Join(repoRoot, workflowFile), filepath.Join(repoRoot, selfHostedFile),
+		filepath.Join(repoRoot, engineValues)) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -328,19 +329,11 @@ func readmeMirrors(r repo) ([]string, error) {
 	return problems, nil
 }
 
-// daggerVersions checks the two Dagger managers: the version of every
-// dagger-for-github step of the workflow and engineVersion in dagger.json
-// are extracted as the same package, at the same version.
+// daggerVersions checks the Dagger managers: the version of every
+// dagger-for-github step of both workflows, the engine image of the shared
+// engine's values and engineVersion in dagger.json are extracted as the
+// same package, at the same version.
 func daggerVersions(r repo) ([]string, error) {
-	wf, err := workflow.Parse([]byte(r[workflowFile]))
-	if err != nil {
-		return nil, err
-	}
-	steps := wf.StepsUsing("dagger/dagger-for-github")
-	deps, err := r.extract(workflowFile)
-	if err != nil {
-		return nil, err
-	}
 	var manifest struct {
 		EngineVersion string `json:"engineVersion"`
 	}
@@ -357,25 +350,51 @@ func daggerVersions(r repo) ([]string, error) {
 	}
 
 	var problems []string
-	deps = releasesOf(deps, "dagger/dagger")
-	if len(deps) != len(steps) {
-		problems = append(problems, fmt.Sprintf("%s: renovate.json extracts %d Dagger versions from %d dagger-for-github steps", workflowFile, len(deps), len(steps)))
-	}
-	for i, d := range deps {
+	together := func(file string, d pins.Dep) {
 		want := engine[0]
 		want.Line = d.Line
 		if d != want {
-			problems = append(problems, fmt.Sprintf("%s:%d: renovate.json extracts %+v, dagger.json %+v: they would not move together", workflowFile, d.Line, d, engine[0]))
-		}
-		if i < len(steps) && d.CurrentValue != steps[i].With["version"] {
-			problems = append(problems, fmt.Sprintf("%s:%d: renovate.json extracts version %q, the step says %q", workflowFile, d.Line, d.CurrentValue, steps[i].With["version"]))
+			problems = append(problems, fmt.Sprintf("%s:%d: renovate.json extracts %+v, dagger.json %+v: they would not move together", file, d.Line, d, engine[0]))
 		}
 	}
+	for _, file := range []string{workflowFile, selfHostedFile} {
+		wf, err := workflow.Parse([]byte(r[file]))
+		if err != nil {
+			return nil, err
+		}
+		steps := wf.StepsUsing("dagger/dagger-for-github")
+		deps, err := r.extract(file)
+		if err != nil {
+			return nil, err
+		}
+		deps = releasesOf(deps, "dagger/dagger")
+		if len(deps) != len(steps) {
+			problems = append(problems, fmt.Sprintf("%s: renovate.json extracts %d Dagger versions from %d dagger-for-github steps", file, len(deps), len(steps)))
+		}
+		for i, d := range deps {
+			together(file, d)
+			if i < len(steps) && d.CurrentValue != steps[i].With["version"] {
+				problems = append(problems, fmt.Sprintf("%s:%d: renovate.json extracts version %q, the step says %q", file, d.Line, d.CurrentValue, steps[i].With["version"]))
+			}
+		}
+	}
+	values, err := r.extract(engineValues)
+	if err != nil {
+		return nil, err
+	}
+	values = releasesOf(values, "dagger/dagger")
+	if len(values) != 1 {
+		problems = append(problems, fmt.Sprintf("%s: renovate.json extracts %d Dagger versions, want the engine image's once", engineValues, len(values)))
+	}
+	for _, d := range values {
+		together(engineValues, d)
+	}
+
 	cfg, err := r.renovate()
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range []string{workflowFile, "dagger.json"} {
+	for _, f := range []string{workflowFile, selfHostedFile, engineValues, "dagger.json"} {
 		ms, err := cfg.ManagersFor(f)
 		if err != nil {
 			return nil, err
@@ -469,17 +488,31 @@ func TestChecksCatch(t *testing.T) {
 	engineLine := `"engineVersion": "` + manifest.EngineVersion + `"`
 	cliVersion := strings.TrimPrefix(manifest.EngineVersion, "v")
 	var apart []string // what daggerVersions says when dagger.json moves alone
-	for i, line := range strings.Split(r[workflowFile], "\n") {
-		if strings.Contains(line, `version: "`+cliVersion+`"`) {
-			apart = append(apart, fmt.Sprintf("%s:%d: renovate.json extracts {Line:%[2]d DepName:dagger PackageName:dagger/dagger CurrentValue:%s CurrentDigest: Datasource:github-releases Versioning:semver}, dagger.json {Line:%d DepName:dagger PackageName:dagger/dagger CurrentValue:99.0.0 CurrentDigest: Datasource:github-releases Versioning:semver}: they would not move together",
-				workflowFile, i+1, cliVersion, lineOf(r["dagger.json"], engineLine)))
+	for _, f := range []struct{ file, marker string }{
+		{workflowFile, `version: "` + cliVersion + `"`},
+		{selfHostedFile, `version: "` + cliVersion + `"`},
+		{engineValues, "registry.dagger.io/engine:" + manifest.EngineVersion},
+	} {
+		for i, line := range strings.Split(r[f.file], "\n") {
+			if strings.Contains(line, f.marker) {
+				apart = append(apart, fmt.Sprintf("%s:%d: renovate.json extracts {Line:%[2]d DepName:dagger PackageName:dagger/dagger CurrentValue:%s CurrentDigest: Datasource:github-releases Versioning:semver}, dagger.json {Line:%d DepName:dagger PackageName:dagger/dagger CurrentValue:99.0.0 CurrentDigest: Datasource:github-releases Versioning:semver}: they would not move together",
+					f.file, i+1, cliVersion, lineOf(r["dagger.json"], engineLine)))
+			}
 		}
+	}
+	if len(apart) < 5 {
+		t.Fatalf("found %d Dagger versions in the workflows and the engine's values, want 2 + 2 + 1", len(apart))
 	}
 	wf, err := workflow.Parse([]byte(r[workflowFile]))
 	if err != nil {
 		t.Fatal(err)
 	}
 	daggerSteps := len(wf.StepsUsing("dagger/dagger-for-github"))
+	sh, err := workflow.Parse([]byte(r[selfHostedFile]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	selfHostedSteps := len(sh.StepsUsing("dagger/dagger-for-github"))
 	upperBuilder := strings.ToUpper(builder.Value[:1]) + builder.Value[1:]
 	_, builderDigest, _ := strings.Cut(builder.Value, "@")
 	var names []string
@@ -581,7 +614,25 @@ func TestChecksCatch(t *testing.T) {
 			want:  []string{fmt.Sprintf("%s: renovate.json extracts %d Dagger versions from %d dagger-for-github steps", workflowFile, daggerSteps-1, daggerSteps)},
 		},
 		{
-			name:  "the workflow and dagger.json apart",
+			name:  "a self-hosted dagger-for-github step without the marker comment",
+			repo:  r.with(t, selfHostedFile, " # engineVersion in dagger.json", ""),
+			check: daggerVersions,
+			want:  []string{fmt.Sprintf("%s: renovate.json extracts %d Dagger versions from %d dagger-for-github steps", selfHostedFile, selfHostedSteps-1, selfHostedSteps)},
+		},
+		{
+			name:  "the engine image the manager misses",
+			repo:  r.with(t, engineValues, "registry.dagger.io/engine:"+manifest.EngineVersion, "registry.dagger.io/engine:"+cliVersion),
+			check: daggerVersions,
+			want:  []string{engineValues + ": renovate.json extracts 0 Dagger versions, want the engine image's once"},
+		},
+		{
+			name:  "a manager that no longer covers the engine's values",
+			repo:  r.with(t, "renovate.json", `"/^deploy/dagger-engine/values\\.yaml$/"`, `"/^deploy/engine/values\\.yaml$/"`),
+			check: daggerVersions,
+			want:  []string{"renovate.json: no regex manager's managerFilePatterns match " + engineValues},
+		},
+		{
+			name:  "the workflows, the engine's values and dagger.json apart",
 			repo:  r.with(t, "dagger.json", engineLine, `"engineVersion": "v99.0.0"`),
 			check: daggerVersions,
 			want:  apart,

@@ -1,8 +1,11 @@
 // Package repository_test holds the repository's own files to the rules the
 // pipeline depends on: the CI workflow pins every action and runs the same
-// commands as a laptop; the image's healthcheck runs a subcommand the
-// service has; every image default is pinned, documented for mirrors and
-// kept fresh by Renovate; the committed Kyverno policy is the rendering.
+// commands as a laptop; the self-hosted workflow runs the same jobs on the
+// shared engine and never a fork's pull request; the shared engine's Helm
+// values fit Dagger's chart and engine; the image's healthcheck runs a
+// subcommand the service has; every image default is pinned, documented
+// for mirrors and kept fresh by Renovate; the committed Kyverno policy is
+// the rendering.
 //
 // These tests read files outside ci/, so they live apart from the pure
 // packages: mutation testing runs a package's tests in a copy of ci/ alone,
