@@ -1,19 +1,21 @@
 # Every check of the repository behind one command: `make test`.
 # CI runs exactly this (see .ci/run), so a green `make test` here is a green CI.
 
-# The modules of go.work, and the two tool modules that stay out of the
+# The modules of go.work, and the tool modules that stay out of the
 # workspace so their dependencies never reach ours: the bindings tool (it
-# builds the Dagger code generator) and tools/ (mutation testing).
+# builds the Dagger code generator), the cold-build replay, and tools/
+# (mutation testing, and the checks of deploy/ against what it deploys).
 MODULES    := ci echo-server
 BINDINGS   := ci/hack/bindings
-STANDALONE := $(BINDINGS) tools
+COLDBUILD  := ci/hack/coldbuild
+STANDALONE := $(BINDINGS) $(COLDBUILD) tools
 GO_TOOL    := GOWORK=off go -C $(BINDINGS)
 # Helm, pinned in a module of its own (tools/helm: Kubernetes' dependency
 # tree stays out of tools/go.mod), and the values of the shared engine.
 HELM          := GOWORK=off go -C tools/helm tool helm
 ENGINE_VALUES := deploy/dagger-engine/values.yaml
 
-.PHONY: test fmt vet unit bindings-check build bindings bench mutate helm-template
+.PHONY: test fmt vet unit bindings-check build bindings bench mutate helm-template coldbuild
 
 ## test: gofmt, go vet, go test -race, bindings freshness and go build, in that order.
 test: fmt vet unit bindings-check build
@@ -51,6 +53,10 @@ bindings:
 bench:
 	go -C echo-server test -run '^$$' -bench . -benchmem ./...
 	bash echo-server/bench/load.sh
+
+## coldbuild: replay a cold check's Go work on this machine and print its figures; not part of test (minutes).
+coldbuild:
+	@GOWORK=off go -C $(COLDBUILD) run .
 
 ## mutate: mutation testing (gremlins) of every pure package, one line each; not part of test (slow). PKGS="-v ci/labels" narrows it.
 mutate:

@@ -4,6 +4,8 @@ go 1.26.1
 
 tool github.com/go-gremlins/gremlins/cmd/gremlins
 
+require gopkg.in/yaml.v3 v3.0.1
+
 require (
 	github.com/MakeNowJust/heredoc v1.0.0 // indirect
 	github.com/bluekeyes/go-gitdiff v0.7.1 // indirect
@@ -35,5 +37,4 @@ require (
 	golang.org/x/text v0.14.0 // indirect
 	golang.org/x/tools v0.16.1 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

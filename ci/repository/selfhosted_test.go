@@ -1,6 +1,7 @@
 package repository_test
 
 import (
+	"encoding/json"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,6 +12,26 @@ import (
 
 	"dagger/echo-server/workflow"
 )
+
+// engineValues is the values file of Dagger's Helm chart for the shared
+// engine of the self-hosted workflow (tools/deploy holds it to the chart).
+const engineValues = "deploy/dagger-engine/values.yaml"
+
+// engineVersion is the engineVersion of dagger.json, e.g. v0.21.8.
+func engineVersion(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "dagger.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		EngineVersion string `json:"engineVersion"`
+	}
+	if err := json.Unmarshal(data, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	return manifest.EngineVersion
+}
 
 // selfHostedFile is the workflow that runs ci.yml's jobs on self-hosted
 // runners next to the shared engine of deploy/dagger-engine.

@@ -14,8 +14,11 @@
 // Every go command runs in a copy of echo-server/ with an empty GOCACHE in a
 // scratch directory, so nothing this machine compiled before helps.
 //
-//	cd ci && go run ./hack/coldbuild             # wall-clock and CPU per step and phase
-//	cd ci && go run ./hack/coldbuild -explain    # also: what each step compiled (go -x)
+//	make coldbuild                                          # wall-clock and CPU per step and phase
+//	cd ci/hack/coldbuild && GOWORK=off go run . -explain    # also: what each step compiled (go -x)
+//
+// It is a module of its own, outside go.work like the bindings tool, that
+// uses the pipeline's packages from the checkout (a replace directive).
 package main
 
 import (

@@ -1,4 +1,6 @@
-package repository_test
+// Package deploy_test holds deploy/ to what it deploys: the shared engine's
+// Helm values to the chart and the engine of dagger.json.
+package deploy_test
 
 import (
 	"bytes"
@@ -10,9 +12,12 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"dagger/echo-server/engineconfig"
-	"dagger/echo-server/helmvalues"
+	"echo-server/tools/engineconfig"
+	"echo-server/tools/helmvalues"
 )
+
+// repoRoot is the repository root, two levels above this package.
+var repoRoot = filepath.Join("..", "..")
 
 // engineValues is the values file of Dagger's Helm chart for the shared
 // engine of the self-hosted workflow.
