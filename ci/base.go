@@ -75,7 +75,11 @@ func (m *EchoServer) pullBase(ctx context.Context, base runtimeBase, p platform.
 	if err != nil {
 		return oci.Base{}, registryError("pull the "+p.String()+" base image", base.ref(), err)
 	}
-	return oci.ReadBase(local)
+	b, err := oci.ReadBase(local)
+	if err != nil {
+		return oci.Base{}, fmt.Errorf("the %s base image %s: %w", p, base.ref(), err)
+	}
+	return b, nil
 }
 
 // baseAuth is what reads the base image during a release to dest: its
