@@ -145,26 +145,32 @@ func (m *EchoServer) checkReproducible(ctx context.Context, meta *metadata, plat
 // the pushed manifest's first layers and config diff_ids are the base
 // manifest's and config's, fetched anew from the base's registry.
 func (m *EchoServer) checkBase(ctx context.Context, meta *metadata, dest destination, pub published) ([]string, error) {
-	ctr, err := m.tool(ctx, m.CraneImage, dest)
+	nonce := rand.Text()
+	release, err := m.tool(ctx, m.CraneImage, dest)
 	if err != nil {
 		return nil, err
 	}
-	ctr = ctr.WithEnvVariable(nonceEnv, rand.Text())
+	release = release.WithEnvVariable(nonceEnv, nonce)
+	registry, err := m.baseTool(ctx, destination{})
+	if err != nil {
+		return nil, err
+	}
+	registry = registry.WithEnvVariable(nonceEnv, nonce)
 	var report []string
 	for _, img := range pub.layout.Images {
-		pushed, err := fetchImage(ctx, ctr, dest.tools.WithDigest(img.Digest), dest.tools.WithDigest, dest.insecure())
+		pushed, err := fetchImage(ctx, release, dest.tools.WithDigest(img.Digest), dest.tools.WithDigest, dest.insecure())
 		if err != nil {
 			return nil, err
 		}
-		byDigest := meta.base.WithDigest
-		base, err := fetchImage(ctx, ctr, byDigest(img.Base), byDigest, false)
+		byDigest := meta.base.tools.WithDigest
+		base, err := fetchImage(ctx, registry, byDigest(img.Base), byDigest, meta.base.insecure)
 		if err != nil {
 			return nil, err
 		}
 		if err := oci.SameBase(img.Platform, pushed, base); err != nil {
 			return nil, fmt.Errorf("the release is not its base plus one layer: %w", err)
 		}
-		report = append(report, fmt.Sprintf("ok  base layers: %s = %s as its registry serves them", img.Platform, byDigest(img.Base)))
+		report = append(report, fmt.Sprintf("ok  base layers: %s = %s as its registry serves them", img.Platform, meta.base.WithDigest(img.Base)))
 	}
 	return report, nil
 }

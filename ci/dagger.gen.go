@@ -65,6 +65,7 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 		Repo                *dagger.Directory
 		BuilderImage        string
 		RuntimeImage        string
+		RuntimeRegistry     *dagger.Service
 		GitImage            string
 		CosignImage         string
 		RegistryImage       string
@@ -96,6 +97,7 @@ func (r EchoServer) MarshalJSON() ([]byte, error) {
 	concrete.Repo = r.Repo
 	concrete.BuilderImage = r.BuilderImage
 	concrete.RuntimeImage = r.RuntimeImage
+	concrete.RuntimeRegistry = r.RuntimeRegistry
 	concrete.GitImage = r.GitImage
 	concrete.CosignImage = r.CosignImage
 	concrete.RegistryImage = r.RegistryImage
@@ -131,6 +133,7 @@ func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 		Repo                *dagger.Directory
 		BuilderImage        string
 		RuntimeImage        string
+		RuntimeRegistry     *dagger.Service
 		GitImage            string
 		CosignImage         string
 		RegistryImage       string
@@ -166,6 +169,7 @@ func (r *EchoServer) UnmarshalJSON(bs []byte) error {
 	r.Repo = concrete.Repo
 	r.BuilderImage = concrete.BuilderImage
 	r.RuntimeImage = concrete.RuntimeImage
+	r.RuntimeRegistry = concrete.RuntimeRegistry
 	r.GitImage = concrete.GitImage
 	r.CosignImage = concrete.CosignImage
 	r.RegistryImage = concrete.RegistryImage
@@ -600,6 +604,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runtimeImage", err))
 				}
 			}
+			var runtimeRegistry *dagger.Service
+			if inputArgs["runtimeRegistry"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["runtimeRegistry"]), &runtimeRegistry)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runtimeRegistry", err))
+				}
+			}
 			var gitImage string
 			if inputArgs["gitImage"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["gitImage"]), &gitImage)
@@ -782,7 +793,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
 				}
 			}
-			return New(source, repo, builderImage, runtimeImage, gitImage, cosignImage, registryImage, craneImage, syftImage, kyvernoImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
+			return New(source, repo, builderImage, runtimeImage, runtimeRegistry, gitImage, cosignImage, registryImage, craneImage, syftImage, kyvernoImage, vetFlags, testFlags, ldflags, buildFlags, user, uid, healthInterval, healthTimeout, healthStartPeriod, healthStartInterval, healthRetries, title, description, vendor, authors, licenses, sourceUrl, documentationUrl, labelPrefix, environment), nil
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

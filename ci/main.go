@@ -51,6 +51,8 @@ type EchoServer struct {
 	// +private
 	RuntimeImage string
 	// +private
+	RuntimeRegistry *dagger.Service
+	// +private
 	GitImage string
 	// +private
 	CosignImage string
@@ -134,6 +136,11 @@ func New(
 	// +optional
 	// +default="alpine:3.23.5@sha256:fd791d74b68913cbb027c6546007b3f0d3bc45125f797758156952bc2d6daf40"
 	runtimeImage string,
+	// A registry only your machine reaches that serves --runtime-image,
+	// spoken to over plain HTTP: e.g. --runtime-registry tcp://localhost:5000
+	// --runtime-image localhost:5000/alpine@sha256:….
+	// +optional
+	runtimeRegistry *dagger.Service,
 	// Image with git, which reads the commit time and the tags at HEAD.
 	// +optional
 	// +default="alpine/git:v2.49.1@sha256:c0280cf9572316299b08544065d3bf35db65043d5e3963982ec50647d2746e26"
@@ -236,6 +243,7 @@ func New(
 		Repo:                repo,
 		BuilderImage:        builderImage,
 		RuntimeImage:        runtimeImage,
+		RuntimeRegistry:     runtimeRegistry,
 		GitImage:            gitImage,
 		CosignImage:         cosignImage,
 		RegistryImage:       registryImage,

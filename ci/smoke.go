@@ -43,7 +43,7 @@ func (m *EchoServer) smoke(ctx context.Context, img *dagger.Container, meta *met
 	}()
 	report := []string{"ok  healthcheck passed: the service started"}
 
-	client := dag.Container().From(m.RuntimeImage).WithServiceBinding(smokeHost, svc)
+	client := dag.Container().From(m.RuntimeImage, dagger.ContainerFromOpts{RegistryService: m.RuntimeRegistry}).WithServiceBinding(smokeHost, svc)
 	base := "http://" + smokeHost + ":" + strconv.Itoa(imagespec.Port)
 	health := smoke.Case{Name: "health", Method: "GET", Target: smoke.HealthPath}
 	body, err := client.WithExec(health.Wget(base)).Stdout(ctx)
@@ -103,7 +103,7 @@ func (m *EchoServer) inspect(ctx context.Context, img *dagger.Container, labelKe
 	}
 	eg.Go(func() error {
 		const mnt = "/image"
-		out, err := dag.Container().From(m.RuntimeImage).
+		out, err := dag.Container().From(m.RuntimeImage, dagger.ContainerFromOpts{RegistryService: m.RuntimeRegistry}).
 			WithMountedDirectory(mnt, img.Rootfs()).
 			WithExec([]string{"stat", "-c", "%u %g %a", mnt + imagespec.BinaryPath}).
 			Stdout(ctx)

@@ -54,7 +54,8 @@ func TestReadCommands(t *testing.T) {
 	for _, tt := range []struct {
 		got, want []string
 	}{
-		{Pull("r@sha256:x", "linux/arm64", "/work/base"), []string{"pull", "--format=oci", "--platform", "linux/arm64", "r@sha256:x", "/work/base"}},
+		{Pull("r@sha256:x", "linux/arm64", "/work/base", false), []string{"pull", "--format=oci", "--platform", "linux/arm64", "r@sha256:x", "/work/base"}},
+		{Pull("r@sha256:x", "linux/arm/v7", "/work/base", true), []string{"pull", "--format=oci", "--platform", "linux/arm/v7", "r@sha256:x", "/work/base", "--insecure"}},
 		{Manifest("r@sha256:x", false), []string{"manifest", "r@sha256:x"}},
 		{Manifest("r@sha256:x", true), []string{"manifest", "r@sha256:x", "--insecure"}},
 		{Blob("r@sha256:x", false), []string{"blob", "r@sha256:x"}},

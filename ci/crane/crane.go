@@ -75,10 +75,11 @@ func ParseDigest(ref, output string) (string, error) {
 // Pull returns the args that write the image of platform (os/arch[/variant])
 // that ref names to dir as an OCI layout whose index.json lists that one
 // image manifest, its config and layers as the registry serves them:
-// ["pull", "--format=oci", "--platform", platform, ref, dir]. crane speaks
+// ["pull", "--format=oci", "--platform", platform, ref, dir] plus
+// "--insecure" when insecure (a plain-HTTP registry service). crane speaks
 // plain HTTP by itself to localhost, loopback and RFC 1918 registries.
-func Pull(ref, platform, dir string) []string {
-	return []string{"pull", "--format=oci", "--platform", platform, ref, dir}
+func Pull(ref, platform, dir string, insecure bool) []string {
+	return withInsecure([]string{"pull", "--format=oci", "--platform", platform, ref, dir}, insecure)
 }
 
 // Manifest returns the args that print the manifest ref names, as the
