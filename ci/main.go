@@ -124,7 +124,7 @@ func New(
 	// User defaults (.env), keys and what the README's commands export are
 	// never uploaded: they would mark the build dirty, or leak.
 	// +defaultPath="/"
-	// +ignore=["**/.env", "cosign.key", "image.tar", "release.tar", "sbom.spdx.json", "provenance.json", "verify-images.yaml", "bin/", "echo-server/echo-server", "ci/echo-server", "ci/hack/bindings/bindings", "**/*.test", "**/*.out"]
+	// +ignore=["**/.env", "cosign.key", "image.tar", "release.tar", "sbom.spdx.json", "provenance.json", "verify-images.yaml", "bin/", "echo-server/echo-server", "ci/echo-server", "ci/hack/bindings/bindings", "ci/hack/coldbuild/coldbuild", "**/*.test", "**/*.out"]
 	repo *dagger.Directory,
 	// Go toolchain image that vets, tests and compiles.
 	// +optional
