@@ -17,15 +17,14 @@ import (
 )
 
 // releaseLayout is a release written as an OCI image layout in the module's
-// working directory, and as an OCI archive beside it. Relative paths are the
+// working directory. Relative paths are the
 // handover with the engine: the module runs in the runtime workdir, where
 // File.Export writes a relative path and which dag.CurrentModule().Workdir
 // reads.
 type releaseLayout struct {
 	oci.Release
-	// dir is the layout's directory, archive its tar, relative to the
-	// working directory.
-	dir, archive string
+	// dir is the layout's directory, relative to the working directory.
+	dir string
 }
 
 // directory hands the layout back to the engine, for tool containers.
@@ -33,9 +32,14 @@ func (l releaseLayout) directory() *dagger.Directory {
 	return dag.CurrentModule().Workdir(l.dir)
 }
 
-// file hands the archive back to the engine.
-func (l releaseLayout) file() *dagger.File {
-	return dag.CurrentModule().WorkdirFile(l.archive)
+// archiveFile writes the layout in dir as an OCI archive beside it and
+// hands that back to the engine.
+func archiveFile(dir string) (*dagger.File, error) {
+	name := dir + ".tar"
+	if err := writeArchive(dir, name); err != nil {
+		return nil, err
+	}
+	return dag.CurrentModule().WorkdirFile(name), nil
 }
 
 // container is the image of p of the release, imported into the engine:
@@ -48,11 +52,12 @@ func (l releaseLayout) container(ctx context.Context, p platform.Platform) (*dag
 	if err != nil {
 		return nil, err
 	}
-	if err := writeArchive(dir, dir+".tar"); err != nil {
+	archive, err := archiveFile(dir)
+	if err != nil {
 		return nil, err
 	}
 	ctr, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).
-		Import(dag.CurrentModule().WorkdirFile(dir + ".tar")).
+		Import(archive).
 		WithExposedPort(imagespec.Port).
 		Sync(ctx)
 	if err != nil {
@@ -100,7 +105,6 @@ func (m *EchoServer) layout(ctx context.Context, meta *metadata, platforms []pla
 		return releaseLayout{}, err
 	}
 	lay := releaseLayout{dir: "release-" + rand.Text()}
-	lay.archive = lay.dir + ".tar"
 	if lay.Release, err = oci.Assemble(lay.dir, images, cfg); err != nil {
 		return releaseLayout{}, fmt.Errorf("assemble the release: %w", err)
 	}
@@ -113,9 +117,6 @@ func (m *EchoServer) layout(ctx context.Context, meta *metadata, platforms []pla
 		if err := checklist.Error(checklist.Check(got, required)); err != nil {
 			return releaseLayout{}, fmt.Errorf("the %s image of the release: %w", img.Platform, err)
 		}
-	}
-	if err := writeArchive(lay.dir, lay.archive); err != nil {
-		return releaseLayout{}, err
 	}
 	return lay, nil
 }
@@ -150,7 +151,7 @@ func (m *EchoServer) tarball(ctx context.Context, platforms []string) (*dagger.F
 	if err != nil {
 		return nil, err
 	}
-	return lay.file(), nil
+	return archiveFile(lay.dir)
 }
 
 // extract writes the image of platform p of the release as a layout of its
